@@ -33,6 +33,14 @@ export const overflowTablePrefix = (table: string): string => `${LAKE_PREFIXES.o
 export const exportsPrefix = (table: string): string => `${LAKE_PREFIXES.exports}${table}/`;
 export const quarantinePrefix = (table: string): string => `${LAKE_PREFIXES.quarantine}${table}/`;
 export const ledgerPrefix = (table: string): string => `${LAKE_PREFIXES.ledger}${table}/`;
+/**
+ * The files of one Iceberg table of the lake: Iceberg's GlueCatalog puts a table at
+ * <warehouse><database>.db/<table>/ when the table names no location and the database has none
+ * (the scripts and the catalog component set neither), so each job role can be held to its own tables.
+ * The scripts name the database by its catalog name, so the folder does too.
+ */
+export const warehouseTablePrefix = (database: string, catalogTable: string): string =>
+  `${LAKE_PREFIXES.warehouse}${catalogName(database)}.db/${catalogName(catalogTable)}/`;
 
 export const currentTableName = (table: string): string => `${catalogName(table)}_current`;
 export const changesTableName = (table: string): string => `${catalogName(table)}_changes`;

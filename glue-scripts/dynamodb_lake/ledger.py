@@ -1,0 +1,57 @@
+"""The compaction ledger: which delta files the current table already holds.
+
+Each compaction writes an immutable ledger object <state_uri>/ledger/<run_id>.json before its MERGE,
+then commits the MERGE with the snapshot-summary property `dynamodb-lake.ledger` = that URI. A ledger
+lists every consumed file (relative to --changes_uri) that still exists, so the newest ledger-bearing
+snapshot of the table alone says what was consumed: data and bookkeeping change in one Iceberg commit.
+A ledger object that no commit points to (a run killed before its commit) is ignored.
+A snapshot load commits `dynamodb-lake.ledger` = "none": bookkeeping restarts from the export and
+every delta file is applied again, which is safe because apply is latest-wins by seq.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+
+from . import storage
+
+LEDGER_PROPERTY = "dynamodb-lake.ledger"
+RUN_PROPERTY = "dynamodb-lake.run-id"
+RESTART_PROPERTY = "dynamodb-lake.restart-from-ms"
+NO_LEDGER = "none"
+FORMAT = 1
+
+
+def new_run_id(now_ms: int) -> str:
+    return f"{now_ms:013d}-{uuid.uuid4().hex[:12]}"
+
+
+def ledger_uri(state_uri: str, run_id: str) -> str:
+    return storage.join(state_uri, "ledger", f"{run_id}.json")
+
+
+def build(previous: dict | None, parent_uri: str | None, listing: dict[str, int], new_files: list[str],
+          quarantined: list[str], run_id: str, now_ms: int) -> dict:
+    """Consumed = (previously consumed ∩ still listed) ∪ new: bounded by what exists under changes/."""
+    consumed = {rel: size for rel, size in consumed_files(previous).items() if rel in listing}
+    consumed.update({rel: listing[rel] for rel in new_files})
+    return {"format": FORMAT, "run_id": run_id, "created_ms": now_ms, "parent": parent_uri,
+            "added": sorted(new_files), "quarantined": sorted(quarantined),
+            "consumed": dict(sorted(consumed.items()))}
+
+
+def consumed_files(ledger: dict | None) -> dict[str, int]:
+    return dict(ledger.get("consumed", {})) if ledger else {}
+
+
+def write(uri: str, ledger: dict) -> None:
+    storage.write_bytes(uri, json.dumps(ledger, separators=(",", ":")).encode("utf-8"))
+
+
+def read(uri: str | None) -> dict | None:
+    if not uri or uri == NO_LEDGER:
+        return None
+    data = json.loads(storage.read_bytes(uri))
+    if data.get("format") != FORMAT:
+        raise ValueError(f"ledger {uri} has format {data.get('format')!r}; this job reads format {FORMAT}")
+    return data

@@ -1,0 +1,143 @@
+"""load_snapshot: a DynamoDB export (or a rate-limited parallel Scan) → lake.<database>.<table>_current.
+
+Usage (Glue 5.0 job arguments, or locally with the same flags):
+  python glue-scripts/load_snapshot.py --table_name Orders --database lake_db --catalog_impl hadoop \
+      --warehouse /tmp/lake/warehouse --key_schema pk:S,sk:N --export_uri s3://lake/exports/Orders/
+  Export mode that starts the export itself (how the Glue job runs after `pulumi up`):
+      --start_export true --table_arn arn:aws:dynamodb:…:table/Orders --export_bucket lake --export_prefix exports/Orders
+  Scan mode (no PITR export): --mode scan --read_percent 0.25
+
+Arguments (unknown ones, such as Glue's own, are ignored):
+  --table_name        source table (required)          --database      Glue database (required)
+  --catalog_impl      glue | hadoop (default hadoop)   --warehouse     s3://…, file://… or a path (required)
+  --key_schema        pk:S[,sk:N[:decimal(38,6)]] (required)
+  --declared_columns  JSON name → Athena type (default {})   --buckets  bucket(N,_key) at creation (default 16)
+  --region            boto3 region (default: environment)
+  --mode              export | scan (default export)
+  --export_uri        exports/<table>/ (newest COMPLETED export) or one …/AWSDynamoDB/<id>/ directory
+  --start_export      true: ExportTableToPointInTime first, wait, then load (default false)
+  --table_arn / --export_bucket / --export_prefix   for --start_export
+  --poll_seconds      export status poll interval (default 30)
+  --read_percent      scan mode: share of the table's read capacity to use (default 0.5)
+  --scan_segments     scan mode: parallel Scan segments (default 0 = 4 per core)
+
+Every run replaces the table's contents atomically; a re-snapshot (repair) is the same command, there
+is no separate flag. The commit records that the compaction ledger
+restarts from this snapshot, so every delta file is applied again on top of it: safe, because a change
+applies only when its seq is newer than the row's and snapshot rows carry seq 0…0.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from pyspark.sql import functions as F
+
+from dynamodb_lake import args as job_args
+from dynamodb_lake import exports, records, scan, storage, tables
+from dynamodb_lake.ledger import LEDGER_PROPERTY, NO_LEDGER, RESTART_PROPERTY
+from dynamodb_lake.schema import TableSchema, table_schema
+from dynamodb_lake.session import build_session
+from dynamodb_lake.transforms import raw_struct, to_current_columns
+
+SPECIFIC = (
+    ("--mode", "export", "export | scan"),
+    ("--export_uri", "", "exports/<table>/ or one export directory"),
+    ("--start_export", "false", "start ExportTableToPointInTime and wait before loading"),
+    ("--table_arn", "", "table ARN for --start_export"),
+    ("--export_bucket", "", "S3 bucket for --start_export"),
+    ("--export_prefix", "", "S3 prefix for --start_export, e.g. exports/<table>"),
+    ("--poll_seconds", "30", "export status poll interval"),
+    ("--read_percent", "0.5", "scan mode: share of read capacity"),
+    ("--scan_segments", "0", "scan mode: segments (0 = 4 per core)"),
+)
+
+
+def export_raw_rows(spark, export: exports.Export, schema: TableSchema):
+    export_ms, env = export.export_ms, storage.driver_env()
+    files = list(export.data_files)
+
+    def file_rows(uri: str):
+        storage.use_env(env)
+        return records.export_rows(uri, storage.read_bytes(uri), schema, export_ms)
+
+    return spark.sparkContext.parallelize(files, len(files)).flatMap(file_rows)
+
+
+def scan_raw_rows(spark, table_name: str, schema: TableSchema, read_percent: float, segments: int, region: str):
+    client = scan.dynamodb_client(region)
+    description = client.describe_table(TableName=table_name)["Table"]
+    total = segments or 4 * spark.sparkContext.defaultParallelism
+    per_segment = scan.read_capacity(description) * read_percent / total
+    snapshot_ms, env = int(time.time() * 1000), storage.driver_env()
+
+    def segment_rows(segment: int):
+        storage.use_env(env)
+        for item in scan.scan_segment(table_name, segment, total, per_segment, region):
+            yield records.item_row(item, schema, snapshot_ms)
+
+    return spark.sparkContext.parallelize(range(total), total).flatMap(segment_rows), snapshot_ms, total
+
+
+def aligned(df, table_fields):
+    """The DataFrame in the table's column set (declared columns no longer passed stay, as NULL)."""
+    present = set(df.columns)
+    return df.select(*[F.col(f"`{f.name}`") if f.name in present else F.lit(None).cast(f.dataType).alias(f.name)
+                       for f in table_fields])
+
+
+def run(spark, args, say=print) -> dict:
+    schema = table_schema(args.key_schema, args.declared_columns)
+    names = tables.names(args.database, args.table_name)
+    started = time.time()
+    source: dict
+    if args.mode == "scan":
+        rdd, snapshot_ms, segments = scan_raw_rows(spark, args.table_name, schema, float(args.read_percent),
+                                                   int(args.scan_segments), args.region)
+        source = {"scan_segments": segments, "read_percent": float(args.read_percent)}
+    elif args.mode == "export":
+        if job_args.as_bool(args.start_export):
+            missing = [f for f in ("table_arn", "export_bucket") if not getattr(args, f)]
+            if missing:
+                raise SystemExit(f"--start_export true needs {', '.join('--' + m for m in missing)}")
+            export = exports.start_export(scan.dynamodb_client(args.region), args.table_arn, args.export_bucket,
+                                          args.export_prefix, float(args.poll_seconds), say)
+        elif args.export_uri:
+            export = exports.find_export(args.export_uri)
+        else:
+            raise SystemExit("export mode needs --export_uri (or --start_export true with --table_arn and --export_bucket)")
+        if not export.has_manifest:
+            say(f"note: {export.directory} has no manifest (emulator layout): loading every data/ file")
+        rdd, snapshot_ms = export_raw_rows(spark, export, schema), export.export_ms
+        source = {"export": export.directory, "data_files": len(export.data_files), "export_items": export.item_count}
+    else:
+        raise SystemExit("--mode must be export or scan")
+    tables.create_tables(spark, names, schema, int(args.buckets))
+    tables.add_declared_columns(spark, names.current, schema)
+    rows = to_current_columns(spark.createDataFrame(rdd, raw_struct(schema)), schema)
+    (aligned(rows, spark.table(names.current).schema.fields).writeTo(names.current)
+     .option(f"snapshot-property.{LEDGER_PROPERTY}", NO_LEDGER)
+     .option(f"snapshot-property.{RESTART_PROPERTY}", str(snapshot_ms))
+     .overwrite(F.lit(True)))
+    snapshot = tables.current_snapshot_id(spark, names.current)
+    summary = tables.snapshot_summary(spark, names.current, snapshot)
+    result = {"job": "load_snapshot", "table": names.current, "mode": args.mode, **source,
+              "snapshot_ms": snapshot_ms, "items": int(summary.get("added-records", 0)),
+              "bytes_written": int(summary.get("added-files-size", 0)), "seconds": round(time.time() - started, 1)}
+    if source.get("export_items") is not None and source["export_items"] != result["items"]:
+        raise RuntimeError(f"export manifest says {source['export_items']} items but {result['items']} were loaded "
+                           f"into {names.current}: check the export's data files and run load_snapshot again")
+    say(json.dumps(result))
+    return result
+
+
+def main(argv=None) -> int:
+    args = job_args.parse(sys.argv[1:] if argv is None else argv, SPECIFIC, __doc__)
+    spark = build_session(args.catalog_impl, args.warehouse, "dynamodb-lake-load-snapshot")
+    run(spark, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

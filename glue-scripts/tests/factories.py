@@ -1,0 +1,122 @@
+"""Record factories and lake helpers for the job tests: fixed sequence numbers, exact rows."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from dataclasses import dataclass
+
+from dynamodb_lake import args as job_args
+
+import compact
+import load_snapshot
+
+SEQ0 = 10**20  # a 21-digit stream SequenceNumber
+
+
+def seq40(n: int) -> str:
+    return str(n).rjust(40, "0")
+
+
+def delta(n: int | str, op: str, pk: str, image: dict | None = None, *, ts_ms: int = 1_700_000_000_000,
+          ttl: bool = False, event_id: str | None = None, sk: str | None = None) -> dict:
+    keys = {"pk": {"S": pk}} if sk is None else {"pk": {"S": pk}, "sk": {"N": sk}}
+    seq = n if isinstance(n, str) else seq40(n)
+    new_image = None if op == "REMOVE" else {**keys, **(image or {})}
+    return {"v": 1, "table": "Orders", "op": op, "seq": seq, "ts_ms": ts_ms,
+            "event_id": event_id or f"ev-{seq[-12:]}", "ttl_delete": ttl, "keys": keys,
+            "new_image": new_image, "old_image": None}
+
+
+def write_lines(path: str, lines: list[str], gz: bool = True) -> str:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    body = "".join(line + "\n" for line in lines).encode()
+    with open(path, "wb") as handle:
+        handle.write(gzip.compress(body) if gz else body)
+    return path
+
+
+def write_deltas(path: str, deltas: list[dict], gz: bool = True) -> str:
+    return write_lines(path, [json.dumps(d) for d in deltas], gz)
+
+
+def write_export(root: str, export_id: str, items: list[dict], export_time: str = "2026-11-20T10:00:00.000Z",
+                 files: int = 2) -> str:
+    """An export in the AWS layout: manifest-summary.json, manifest-files.json, data/*.json.gz."""
+    directory = os.path.join(root, "AWSDynamoDB", export_id)
+    os.makedirs(os.path.join(directory, "data"), exist_ok=True)
+    manifest = []
+    for index in range(files):
+        name = f"data/{export_id[:6]}-{index:04d}.json.gz"
+        chunk = items[index::files]
+        write_lines(os.path.join(directory, name), [json.dumps({"Item": i}) for i in chunk])
+        manifest.append(json.dumps({"itemCount": len(chunk), "md5Checksum": "x", "etag": "x",
+                                    "dataFileS3Key": f"exports/Orders/AWSDynamoDB/{export_id}/{name}"}))
+    with open(os.path.join(directory, "manifest-files.json"), "w") as handle:
+        handle.write("\n".join(manifest) + "\n")
+    summary = {"version": "2020-06-30", "exportArn": f"arn:aws:dynamodb:eu-west-1:1:table/Orders/export/{export_id}",
+               "startTime": export_time, "endTime": export_time, "exportTime": export_time,
+               "tableArn": "arn:aws:dynamodb:eu-west-1:1:table/Orders", "exportStatus": "COMPLETED",
+               "itemCount": len(items), "outputFormat": "DYNAMODB_JSON", "manifestFilesS3Key": "x"}
+    with open(os.path.join(directory, "manifest-summary.json"), "w") as handle:
+        json.dump(summary, handle)
+    return directory
+
+
+@dataclass
+class Lake:
+    """Paths and arguments of one test lake (its own database in the session warehouse)."""
+    root: str
+    database: str
+    warehouse: str
+    key_schema: str = "pk:S"
+    declared: str = "{}"
+
+    @property
+    def changes(self) -> str:
+        return os.path.join(self.root, "changes", "Orders")
+
+    def common(self) -> list[str]:
+        return ["--table_name", "Orders", "--database", self.database, "--catalog_impl", "hadoop",
+                "--warehouse", self.warehouse, "--key_schema", self.key_schema, "--declared_columns", self.declared,
+                "--buckets", "4"]
+
+    def load(self, spark, export_uri: str) -> dict:
+        args = job_args.parse([*self.common(), "--export_uri", export_uri], load_snapshot.SPECIFIC, "")
+        return load_snapshot.run(spark, args, say=lambda _line: None)
+
+    def compact_args(self, *extra: str):
+        return job_args.parse([*self.common(), "--changes_uri", self.changes,
+                               "--quarantine_uri", os.path.join(self.root, "quarantine", "Orders"),
+                               "--state_uri", os.path.join(self.root, "_lake", "Orders"), *extra],
+                              compact.SPECIFIC, "", compact.REQUIRED)
+
+    def compact(self, spark, fail=lambda _point: None) -> dict:
+        return compact.run(spark, self.compact_args(), fail, say=lambda _line: None)
+
+    @property
+    def current(self) -> str:
+        return f"lake.{self.database}.orders_current"
+
+    def items(self, spark) -> dict[str, tuple[str, str]]:
+        """_key → (_seq, item) of the current table."""
+        return {r["_key"]: (r["_seq"], r["item"]) for r in spark.table(self.current).collect()}
+
+
+class SimulatedKill(Exception):
+    """Raised by the failure hook where a real run would die (a kill, a lost executor, a timeout)."""
+
+
+def kill_at(point: str):
+    def hook(here: str) -> None:
+        if here == point:
+            raise SimulatedKill(here)
+    return hook
+
+
+def key(pk: str) -> str:
+    return json.dumps({"pk": {"S": pk}}, separators=(",", ":"))
+
+
+def item_text(pk: str, image: dict) -> str:
+    return json.dumps({"pk": {"S": pk}, **image}, separators=(",", ":"), sort_keys=True)

@@ -1,0 +1,198 @@
+"""compact: latest wins by padded seq, deletes and tombstones, quarantine, overflow, exactly-once."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from dynamodb_lake import tables
+from factories import (Lake, SimulatedKill, delta, item_text, key, kill_at, seq40, write_deltas, write_export,
+                       write_lines)
+
+N38 = "98765432109876543210987654321098765432"
+SHORT = "9" * 21            # a 21-digit SequenceNumber …
+LONG = "1" + "0" * 39       # … loses to a 40-digit one that is numerically larger
+
+
+def loaded_lake(spark, tmp_path, database, warehouse, items, **kw) -> Lake:
+    lake = Lake(str(tmp_path), database, warehouse, **kw)
+    write_export(str(tmp_path / "exports"), "base", items)
+    lake.load(spark, str(tmp_path / "exports"))
+    return lake
+
+
+def hour(lake: Lake, day: str, hh: str, name: str) -> str:
+    return os.path.join(lake.changes, f"dt=2026-11-{day}", f"hour={hh}", name)
+
+
+def test_latest_wins_with_duplicates_reorders_deletes_reinserts_ttl_and_seq_widths(spark, warehouse, database, tmp_path):
+    lake = loaded_lake(spark, tmp_path, database, warehouse,
+                       [{"pk": {"S": "ttl"}, "v": {"S": "base"}}, {"pk": {"S": "keep"}, "v": {"S": "base"}}])
+    # The newer file is listed first by name order of nothing: changes for one key are spread over both.
+    write_deltas(hour(lake, "20", "11", "b.gz"), [
+        delta(30, "MODIFY", "a", {"v": {"N": N38}}),
+        delta(20, "INSERT", "b", {"v": {"S": "b20"}}),                          # duplicate of a line in a.gz
+        delta(26, "INSERT", "c", {"v": {"S": "again"}}),                        # re-insert after the delete
+        delta(SHORT.rjust(40, "0"), "MODIFY", "w", {"v": {"S": "short"}}),
+    ])
+    write_deltas(hour(lake, "20", "10", "a"), [
+        delta(10, "INSERT", "a", {"v": {"S": "a10"}}),
+        delta(20, "INSERT", "b", {"v": {"S": "b20"}}),
+        delta(24, "INSERT", "c", {"v": {"S": "first"}}),
+        delta(25, "REMOVE", "c"),
+        delta(40, "REMOVE", "ttl", ttl=True),
+        delta(LONG, "MODIFY", "w", {"v": {"S": "long"}}),
+    ], gz=False)
+    result = lake.compact(spark)
+    assert {k: result[k] for k in ("files", "records", "applied", "deleted", "quarantined")} == {
+        "files": 2, "records": 10, "applied": 4, "deleted": 1, "quarantined": 0}
+    expected = {
+        key("a"): (seq40(30), item_text("a", {"v": {"N": N38}})),
+        key("b"): (seq40(20), item_text("b", {"v": {"S": "b20"}})),
+        key("c"): (seq40(26), item_text("c", {"v": {"S": "again"}})),
+        key("w"): (LONG, item_text("w", {"v": {"S": "long"}})),
+        key("keep"): ("0" * 40, item_text("keep", {"v": {"S": "base"}})),
+    }
+    assert lake.items(spark) == expected
+    plain = {r["pk"]: r["item_json"] for r in spark.table(lake.current).collect()}
+    assert plain["a"] == f'{{"pk":"a","v":{N38}}}'
+    assert {r["_key"]: r["_seq"] for r in spark.table(lake.current.replace("_current", "_tombstones")).collect()} == {
+        key("ttl"): seq40(40)}
+
+    # Re-delivered lines under a new name and a late file with an older name: nothing goes back in time.
+    write_deltas(hour(lake, "20", "12", "redelivery.gz"), [delta(20, "INSERT", "b", {"v": {"S": "b20"}}),
+                                                           delta(10, "INSERT", "a", {"v": {"S": "a10"}})])
+    write_deltas(hour(lake, "19", "23", "late.gz"), [delta(35, "INSERT", "ttl", {"v": {"S": "stale"}}),
+                                                     delta(5, "MODIFY", "keep", {"v": {"S": "older"}}),
+                                                     delta(50, "MODIFY", "keep", {"v": {"S": "newer"}})])
+    result = lake.compact(spark)
+    assert (result["files"], result["applied"], result["deleted"]) == (2, 1, 0)
+    expected[key("keep")] = (seq40(50), item_text("keep", {"v": {"S": "newer"}}))
+    assert lake.items(spark) == expected
+    assert lake.compact(spark)["files"] == 0
+
+
+def test_corrupt_files_are_quarantined_counted_and_their_good_lines_merged(spark, warehouse, database, tmp_path):
+    lake = loaded_lake(spark, tmp_path, database, warehouse, [{"pk": {"S": "x"}}])
+    write_lines(hour(lake, "20", "10", "mixed.gz"), [
+        json.dumps(delta(11, "INSERT", "good1", {})), "{broken", json.dumps({**delta(12, "INSERT", "bad", {}), "seq": "12"}),
+        json.dumps(delta(13, "INSERT", "good2", {}))])
+    bad_gzip = hour(lake, "20", "10", "bad.gz")
+    with open(bad_gzip, "wb") as handle:
+        handle.write(b"\x1f\x8b\x08\x00garbage-garbage")
+    write_deltas(hour(lake, "20", "10", "fine.gz"), [delta(14, "REMOVE", "x")])
+    result = lake.compact(spark)
+    assert {k: result[k] for k in ("files", "records", "applied", "deleted", "quarantined")} == {
+        "files": 3, "records": 3, "applied": 2, "deleted": 1, "quarantined": 2}
+    assert sorted(lake.items(spark)) == [key("good1"), key("good2")]
+    quarantine = tmp_path / "quarantine" / "Orders" / "dt=2026-11-20" / "hour=10"
+    assert sorted(os.listdir(quarantine)) == ["bad.gz", "bad.gz.errors.json", "mixed.gz", "mixed.gz.errors.json"]
+    report = json.loads((quarantine / "mixed.gz.errors.json").read_text())
+    assert (report["records"], report["error_count"]) == (2, 2)
+    assert report["errors"][0].startswith("line 2: not JSON") and "left-padded to 40 digits" in report["errors"][1]
+    assert (quarantine / "bad.gz").read_bytes() == open(bad_gzip, "rb").read()
+    assert lake.compact(spark)["files"] == 0  # consumed: counted once, not quarantined again
+
+
+def test_overflow_records_and_declared_columns_that_appear_later(spark, warehouse, database, tmp_path):
+    lake = loaded_lake(spark, tmp_path, database, warehouse, [{"pk": {"S": "old"}, "price": {"N": "3.5"}}])
+    whole = delta(60, "MODIFY", "big", {"blob": {"S": "z" * 300_000}, "price": {"N": "12.25"}})
+    overflow = tmp_path / "overflow" / "Orders" / f"{seq40(60)}-ev.json"
+    overflow.parent.mkdir(parents=True)
+    overflow.write_text(json.dumps(whole))
+    write_deltas(hour(lake, "20", "10", "o.gz"), [{**whole, "new_image": None, "overflow": f"file://{overflow}"}])
+    lake.declared = '{"price":"decimal(38,2)"}'
+    result = lake.compact(spark)
+    assert (result["applied"], result["columns_added"]) == (1, ["price"])
+    rows = {r["pk"]: (r["price"], r["item"]) for r in spark.table(lake.current).collect()}
+    assert str(rows["big"][0]) == "12.25" and rows["big"][1] == item_text("big", whole["new_image"])
+    assert str(rows["old"][0]) == "3.50"  # filled for rows that were already there
+
+
+def test_a_compaction_changes_only_what_changed(spark, warehouse, database, tmp_path):
+    items = [{"pk": {"S": f"k{i:04d}"}, "pad": {"S": "p" * 200}} for i in range(400)]
+    lake = loaded_lake(spark, tmp_path, database, warehouse, items)
+    before = spark.sql(f"SELECT count(*) FROM {lake.current}.files WHERE content = 0").first()[0]
+    write_deltas(hour(lake, "20", "10", "two.gz"), [delta(70, "MODIFY", "k0001", {"v": {"N": "1"}}),
+                                                    delta(71, "REMOVE", "k0002")])
+    lake.compact(spark)
+    snapshot = tables.current_snapshot_id(spark, lake.current)
+    summary = tables.snapshot_summary(spark, lake.current, snapshot)
+    buckets = set(spark.sql(f"SELECT lake.system.bucket(4, '{key('k0001')}'), "
+                            f"lake.system.bucket(4, '{key('k0002')}')").first())
+    assert (summary["added-records"], summary["added-position-deletes"]) == ("1", "2")
+    assert "deleted-data-files" not in summary and "removed-delete-files" not in summary  # no file rewritten
+    assert int(summary["changed-partition-count"]) == len(buckets)
+    assert int(summary["added-files-size"]) < 12_000  # one tiny data file and its position deletes
+    files = dict(spark.sql(f"SELECT content, count(*) FROM {lake.current}.files GROUP BY content").collect())
+    assert files == {0: before + 1, 1: len(buckets)}  # one new data file, one position-delete file per bucket
+
+
+def test_waits_for_the_snapshot_without_touching_anything(spark, warehouse, database, tmp_path):
+    lake = Lake(str(tmp_path), database, warehouse)
+    write_deltas(hour(lake, "20", "10", "early.gz"), [delta(1, "INSERT", "a", {})])
+    assert lake.compact(spark) == {"job": "compact", "table": lake.current, "status": "waiting for the snapshot"}
+    assert not os.path.exists(tmp_path / "_lake")
+
+
+def test_killed_anywhere_then_rerun_neither_skips_nor_double_applies(spark, warehouse, database, tmp_path):
+    points = ["after_ledger", "after_tombstones", "before_commit", "after_commit"]
+    lake = loaded_lake(spark, tmp_path, database, warehouse,
+                       [{"pk": {"S": f"{kind}{step}"}} for step in range(len(points)) for kind in "du"])
+    ledgers = 1  # the snapshot load's commit
+    for step, point in enumerate(points):
+        base = 100 * (step + 1)
+        d, u = f"d{step}", f"u{step}"
+        write_deltas(hour(lake, "20", "11", f"{step}.gz"), [delta(base + 10, "REMOVE", d),
+                                                           delta(base + 11, "MODIFY", u, {"n": {"N": "1"}})])
+        with pytest.raises(SimulatedKill):
+            lake.compact(spark, fail=kill_at(point))
+        committed = point == "after_commit"
+        ledgers += committed
+        state = lake.items(spark)
+        assert (key(d) in state, state[key(u)][0]) == ((False, seq40(base + 11)) if committed else (True, "0" * 40))
+        # A late file with an older name lands before the rerun, and a re-delivered duplicate of the delete.
+        write_deltas(hour(lake, "19", "09", f"{step}-late.gz"), [delta(base + 9, "INSERT", d, {"late": {"S": "x"}}),
+                                                                delta(base + 12, "MODIFY", u, {"n": {"N": "2"}})])
+        write_deltas(hour(lake, "20", "12", f"{step}-dup.gz"), [delta(base + 10, "REMOVE", d)])
+        rerun = lake.compact(spark)
+        ledgers += 1
+        assert (point, rerun["files"]) == (point, 2 if committed else 3)
+        state = lake.items(spark)
+        assert key(d) not in state and state[key(u)] == (seq40(base + 12), item_text(u, {"n": {"N": "2"}}))
+    history = spark.sql(f"SELECT summary['dynamodb-lake.ledger'] AS l FROM {lake.current}.snapshots "
+                        "WHERE summary['dynamodb-lake.ledger'] IS NOT NULL ORDER BY committed_at").collect()
+    assert len(history) == ledgers  # one commit per completed run: a killed run left no half-commit
+    consumed = json.loads(open(history[-1].l).read())["consumed"]
+    assert len(consumed) == 12 and sorted(os.path.basename(f) for f in consumed)[:3] == ["0-dup.gz", "0-late.gz", "0.gz"]
+
+
+def test_the_command_line_job_dies_at_the_fault_point_and_reruns(spark, warehouse, database, tmp_path):
+    lake = loaded_lake(spark, tmp_path, database, warehouse, [{"pk": {"S": "a"}}])
+    write_deltas(hour(lake, "20", "10", "1.gz"), [delta(10, "MODIFY", "a", {"n": {"N": "1"}})])
+    flags = [part for name, value in vars(lake.compact_args()).items() if value
+             for part in (f"--{name}", str(value))]
+    argv = [sys.executable, os.path.join(os.path.dirname(__file__), "..", "compact.py"), *flags]
+    killed = subprocess.run([*argv, "--fail_at", "after_commit", "--JOB_NAME", "ignored"], capture_output=True, text=True)
+    assert killed.returncode == 137 and "fault injection: exiting at after_commit" in killed.stdout
+    rerun = subprocess.run(argv, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    summary = json.loads(rerun.stdout.strip().splitlines()[-1])
+    assert (summary["job"], summary["files"]) == ("compact", 0)
+    assert lake.items(spark) == {key("a"): (seq40(10), item_text("a", {"n": {"N": "1"}}))}
+
+
+def test_a_run_overtaken_by_another_compaction_refuses_to_commit(spark, warehouse, database, tmp_path):
+    lake = loaded_lake(spark, tmp_path, database, warehouse, [{"pk": {"S": "a"}}])
+    write_deltas(hour(lake, "20", "10", "1.gz"), [delta(10, "MODIFY", "a", {"n": {"N": "1"}})])
+    inner: list[dict] = []
+
+    def another_compaction_meanwhile(point: str) -> None:
+        if point == "after_tombstones":
+            inner.append(lake.compact(spark))
+
+    with pytest.raises(RuntimeError, match="another compaction or snapshot load committed"):
+        lake.compact(spark, fail=another_compaction_meanwhile)
+    assert inner[0]["files"] == 1 and lake.compact(spark)["files"] == 0
+    assert lake.items(spark) == {key("a"): (seq40(10), item_text("a", {"n": {"N": "1"}}))}

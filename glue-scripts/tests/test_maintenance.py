@@ -1,0 +1,54 @@
+"""maintenance: compacts files and deletes, expires snapshots but keeps the ledger, removes orphans,
+prunes tombstones past retention, deletes unreferenced ledger objects; the table's items never change."""
+import os
+import time
+
+import maintenance
+from dynamodb_lake import args as job_args
+from dynamodb_lake import tables
+from factories import Lake, SimulatedKill, delta, key, kill_at, write_deltas, write_export
+
+
+def test_maintenance_keeps_items_and_bookkeeping(spark, warehouse, database, tmp_path):
+    lake = Lake(str(tmp_path), database, warehouse)
+    write_export(str(tmp_path / "exports"), "base", [{"pk": {"S": f"k{i}"}} for i in range(20)])
+    lake.load(spark, str(tmp_path / "exports"))
+    write_deltas(os.path.join(lake.changes, "1.gz"), [delta(10, "REMOVE", "k1"), delta(11, "MODIFY", "k2", {})])
+    lake.compact(spark)
+    write_deltas(os.path.join(lake.changes, "2.gz"), [delta(20, "REMOVE", "k3"), delta(21, "MODIFY", "k4", {})])
+    try:
+        lake.compact(spark, fail=kill_at("after_ledger"))
+    except SimulatedKill:
+        pass
+    lake.compact(spark)
+    items = lake.items(spark)
+    ledger_dir = tmp_path / "_lake" / "Orders" / "ledger"
+    assert len(os.listdir(ledger_dir)) == 3  # two committed, one from the killed run
+    orphan = os.path.join(warehouse, database, "orders_current", "data", "orphan.parquet")
+    open(orphan, "wb").close()
+    two_days_ago = time.time() - 48 * 3600
+    os.utime(orphan, (two_days_ago, two_days_ago))  # orphans need 24 h at least, whatever --older_than_hours says
+    snapshots_before = spark.sql(f"SELECT count(*) FROM {lake.current}.snapshots").first()[0]
+    ledger_before = tables.ledger_pointer(spark, lake.current)
+    deletes_before = int(tables.snapshot_summary(spark, lake.current, ledger_before.current_snapshot)["total-position-deletes"])
+
+    args = job_args.parse([*lake.common(), "--older_than_hours", "0", "--retain_last", "1", "--tombstone_retention_hours", "0",
+                           "--delete_file_threshold", "1", "--state_uri", str(tmp_path / "_lake" / "Orders")],
+                          maintenance.SPECIFIC, "")
+    result = maintenance.run(spark, args, say=lambda _l: None)
+
+    assert lake.items(spark) == items
+    assert result["tombstones_pruned"] == 2 and spark.table(lake.current.replace("_current", "_tombstones")).count() == 0
+    # Only the newest ledger is needed: the killed run's and the first run's objects go.
+    assert result["ledgers_deleted"] == 2 and len(os.listdir(ledger_dir)) == 1
+    assert result[lake.current]["orphans_removed"] == 1 and not os.path.exists(orphan)
+    assert result[lake.current]["rewritten_data_files"] > 0
+    kept = spark.sql(f"SELECT summary['dynamodb-lake.ledger'] AS l FROM {lake.current}.snapshots").collect()
+    assert [r.l for r in kept if r.l] == [ledger_before.ledger]  # older ones expired, the ledger's kept
+    assert len(kept) < snapshots_before + 2
+    assert tables.ledger_pointer(spark, lake.current).ledger == ledger_before.ledger
+    summary = tables.snapshot_summary(spark, lake.current, tables.current_snapshot_id(spark, lake.current))
+    assert int(summary["total-position-deletes"]) < deletes_before == 4  # deletes folded into rewritten files
+    assert lake.compact(spark)["files"] == 0  # the ledger survived: nothing is applied twice
+    write_deltas(os.path.join(lake.changes, "3.gz"), [delta(30, "REMOVE", "k5")])
+    assert lake.compact(spark)["deleted"] == 1 and key("k5") not in lake.items(spark)

@@ -1,0 +1,71 @@
+"""Randomized histories against a simple model: latest change by seq per key, over the snapshot and every
+delivered delta; duplicates, reorders, late files, kills and compactions at random points."""
+import os
+import random
+
+import pytest
+
+from factories import Lake, delta, item_text, key, kill_at, SimulatedKill, write_deltas, write_export
+
+POINTS = ["after_ledger", "after_tombstones", "before_commit", "after_commit"]
+
+
+def history(rng: random.Random, keys: list[str], length: int) -> list[dict]:
+    """Changes in seq order: 21-digit SequenceNumbers first, then 40-digit ones (string order would lie
+    without padding), 38-digit numbers in the images."""
+    seq, events = 10**20 + rng.randrange(10**6), []
+    for index in range(length):
+        seq = (10**39 + rng.randrange(10**6)) if index == length // 2 else seq + rng.randint(1, 10**6)
+        pk = rng.choice(keys)
+        op = rng.choice(["INSERT", "MODIFY", "MODIFY", "REMOVE"])
+        image = {"v": {"N": str(rng.randrange(10**37, 10**38))}, "i": {"N": str(index)}}
+        events.append(delta(str(seq).rjust(40, "0"), op, pk, image, ttl=op == "REMOVE" and rng.random() < 0.3))
+    return events
+
+
+def model_state(base: dict[str, tuple[str, str]], delivered: list[dict]) -> dict[str, tuple[str, str]]:
+    latest: dict[str, tuple[str, str | None]] = dict(base)
+    for event in delivered:
+        pk = event["keys"]["pk"]["S"]
+        if key(pk) not in latest or event["seq"] > latest[key(pk)][0]:
+            image = {k: v for k, v in (event["new_image"] or {}).items() if k != "pk"}
+            latest[key(pk)] = (event["seq"], None if event["op"] == "REMOVE" else item_text(pk, image))
+    return {k: v for k, v in latest.items() if v[1] is not None}
+
+
+@pytest.mark.parametrize("seed", [11, 23, 37])
+def test_random_histories_match_the_model(spark, warehouse, database, tmp_path, seed):
+    rng = random.Random(seed)
+    keys = [f"k{i}" for i in range(7)]
+    base_items = {pk: {"v": {"S": f"base-{pk}"}} for pk in keys if rng.random() < 0.5}
+    lake = Lake(str(tmp_path), database, warehouse)
+    write_export(str(tmp_path / "exports"), "base", [{"pk": {"S": pk}, **image} for pk, image in base_items.items()])
+    lake.load(spark, str(tmp_path / "exports"))
+    base = {key(pk): ("0" * 40, item_text(pk, image)) for pk, image in base_items.items()}
+
+    events = history(rng, keys, 36)
+    files: list[list[dict]] = [[] for _ in range(7)]
+    for event in events:
+        for target in rng.sample(range(len(files)), 2 if rng.random() < 0.25 else 1):  # duplicates
+            files[target].append(event)
+    for chunk in files:
+        rng.shuffle(chunk)  # order inside a file is arbitrary too
+    order = list(range(len(files)))
+    rng.shuffle(order)  # files land in random order; names are random dates, so late files have old names
+    waves = sorted(rng.sample(range(1, len(order)), 2))
+    delivered: list[dict] = []
+    previous: dict[str, tuple[str, str]] = dict(base)
+    for wave in (order[:waves[0]], order[waves[0]:waves[1]], order[waves[1]:]):
+        for index in wave:
+            name = f"dt=2026-11-{rng.randint(10, 28)}/hour={rng.randint(0, 23):02d}/f{index}.gz"
+            write_deltas(os.path.join(lake.changes, name), files[index], gz=rng.random() < 0.7)
+            delivered += files[index]
+        if rng.random() < 0.5:
+            with pytest.raises(SimulatedKill):
+                lake.compact(spark, fail=kill_at(rng.choice(POINTS)))
+        lake.compact(spark)
+        state = lake.items(spark)
+        assert state == model_state(base, delivered)
+        # Between compactions no key ever goes back to an older version.
+        assert all(state[k][0] >= previous[k][0] for k in state.keys() & previous.keys())
+        previous = state

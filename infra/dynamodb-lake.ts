@@ -1,0 +1,313 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GlueScripts } from "./glue-scripts-asset";
+import { athenaReaderPolicy } from "./iam";
+import { LakeCatalog, type LakeCatalogArgs } from "./lake-catalog";
+import { catalogName } from "./layout";
+import { provideLakeBucket, type LakeBucketChoice } from "./lake-bucket-choice";
+import { lakeReaderPolicyInput } from "./lake-reader-policy";
+import { lakeScope } from "./lake-scope";
+import { autoName, NAME_RULES } from "./resource-name";
+import { TableCapture, type TableCaptureArgs } from "./table-capture";
+import { TableCatalog, type TableCatalogArgs } from "./table-catalog";
+import { TableCompaction, type TableCompactionArgs } from "./table-compaction";
+import { parseTableIdentifier, type TableInput } from "./table-ref";
+import { TableSnapshot, type TableSnapshotArgs, type SnapshotMode } from "./table-snapshot";
+
+/** Capture tunables of one table (see TableCapture for each default). */
+export type LakeTableCaptureArgs = Omit<TableCaptureArgs, "table" | "bucket" | "kmsKeyArn" | "alarmTopicArn" | "tags">;
+/** Snapshot tunables of one table (see TableSnapshot for each default). */
+export type LakeTableSnapshotArgs = Pick<TableSnapshotArgs, "readPercent" | "buckets" | "workerType" | "numberOfWorkers" | "timeoutMinutes">;
+/** Compaction and maintenance tunables of one table (see TableCompaction for each default). */
+export type LakeTableCompactionArgs = Pick<
+  TableCompactionArgs,
+  | "schedule"
+  | "workerType"
+  | "numberOfWorkers"
+  | "timeoutMinutes"
+  | "maintenanceSchedule"
+  | "maintenanceWorkerType"
+  | "maintenanceNumberOfWorkers"
+  | "maintenanceTimeoutMinutes"
+  | "snapshotRetentionHours"
+  | "tombstoneRetentionHours"
+>;
+/** Catalog tunables of one table (see TableCatalog for each default). */
+export type LakeTableCatalogArgs = Pick<TableCatalogArgs, "lookbackDays" | "changesStartDate">;
+
+export interface DynamoDbLakeTableArgs {
+  /**
+   * The source table: its name, its ARN, or an `aws.dynamodb.Table` from the same program.
+   * It needs a stream with view type NEW_AND_OLD_IMAGES (and point-in-time recovery in "export" snapshot mode).
+   */
+  readonly table: TableInput;
+  /**
+   * Name used in this table's resource names, unique within the lake (letters, digits, `_`, `.`, `-`).
+   * Default: the table name, when `table` is a plain name or ARN; required otherwise.
+   */
+  readonly id?: string;
+  /** Athena type of number key columns, by key attribute name, e.g. `{ sk: "string" }`. Default: `decimal(38,0)`. */
+  readonly keyColumnTypes?: Record<string, string>;
+  /** Extra typed columns extracted from each item, name → Athena type, e.g. `{ price: "decimal(38,2)" }`. Default: none. */
+  readonly declaredColumns?: pulumi.Input<Record<string, string>>;
+  /** "export" (PITR export, needs point-in-time recovery) or "glue" (scan through Glue's connector). Default: "export". */
+  readonly snapshotMode?: SnapshotMode;
+  /** Capture settings: batch size and window, retries, record age, buffering, function size, alarm thresholds. */
+  readonly capture?: LakeTableCaptureArgs;
+  /** Snapshot job settings. */
+  readonly snapshot?: LakeTableSnapshotArgs;
+  /** Compaction and maintenance job settings. */
+  readonly compaction?: LakeTableCompactionArgs;
+  /** Settings of the table's `_changes` table and `_live` view. */
+  readonly catalog?: LakeTableCatalogArgs;
+}
+
+export interface DynamoDbLakeArgs {
+  /** The tables to bring into the lake; at least one. */
+  readonly tables: readonly DynamoDbLakeTableArgs[];
+  /** The lake bucket: `{ existingBucketName: "…" }` or `{ create: { … } }`, exactly one. */
+  readonly bucket: LakeBucketChoice;
+  /**
+   * KMS key ARN the lake's objects are encrypted with; every role is allowed to use it.
+   * Default: `bucket.create.kmsKeyArn` when the bucket is created with one, otherwise none (SSE-S3).
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * SNS topic ARN for capture alarms and job failure notifications.
+   * Default: capture alarms have no actions, and each table's compaction creates a topic for job failures.
+   */
+  readonly alarmTopicArn?: pulumi.Input<string>;
+  /**
+   * Glue database and Athena workgroup settings. Defaults: the database is the component name in
+   * lower case with other characters as `_` (e.g. `dynamodb_lake_dev`), the workgroup is the component name,
+   * 10 GiB scan limit per query, query results encrypted with the lake's KMS key when there is one (else SSE-S3).
+   */
+  readonly catalog?: Omit<LakeCatalogArgs, "bucket" | "tags">;
+  /** Folder holding the Glue job scripts. Default: the package's own `glue-scripts/`. */
+  readonly scriptsDirectory?: string;
+  /** Tags for every resource that takes them. Default: none. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** What a stack exports per table: where to look and what to run. */
+export interface LakeTableOutputs {
+  readonly tableName: string;
+  readonly functionName: string;
+  readonly deliveryStreamName: string;
+  readonly deadLetterQueueUrl: string;
+  readonly snapshotJobName: string;
+  readonly compactionJobName: string;
+  readonly maintenanceJobName: string;
+  readonly currentTable: string;
+  readonly changesTable: string;
+  readonly liveView: string;
+}
+
+export class LakeConfigError extends Error {
+  override readonly name = "LakeConfigError";
+}
+
+const TABLE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * The id of each table (used in resource names): given, or the table's name. Pure; throws
+ * LakeConfigError when one is missing, malformed or used twice. `where` names the setting.
+ */
+export function lakeTableIds(tables: readonly Pick<DynamoDbLakeTableArgs, "table" | "id">[], where = "tables"): string[] {
+  if (tables.length === 0) throw new LakeConfigError(`${where}: list at least one table`);
+  const ids = tables.map((t, i) => {
+    if (t.id !== undefined) {
+      if (!TABLE_ID.test(t.id)) {
+        throw new LakeConfigError(`${where}[${i}].id ${JSON.stringify(t.id)} must be 1 to 64 letters, digits, "_", "." or "-"`);
+      }
+      return t.id;
+    }
+    if (typeof t.table === "string") return parseTableIdentifier(t.table).name;
+    throw new LakeConfigError(
+      `${where}[${i}]: give an id (used in resource names) when the table is an aws.dynamodb.Table or an output`,
+    );
+  });
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new LakeConfigError(`${where}: the id ${JSON.stringify(id)} is used twice; give each table a distinct id`);
+    seen.add(id);
+  }
+  return ids;
+}
+
+/**
+ * A lake of DynamoDB tables: the bucket (created or existing), the catalog and, per table,
+ * capture (stream → Firehose → changes/), the snapshot job, the compaction and maintenance jobs,
+ * and the table's `_changes` table and `_live` view.
+ */
+export class DynamoDbLake extends pulumi.ComponentResource {
+  public readonly bucketName: pulumi.Output<string>;
+  public readonly bucketArn: pulumi.Output<string>;
+  public readonly databaseName: pulumi.Output<string>;
+  public readonly workgroupName: pulumi.Output<string>;
+  /** `s3://<bucket>/athena-results/`. */
+  public readonly athenaResultsUri: pulumi.Output<string>;
+  /**
+   * ARN of the managed policy `<lake>-athena-reader`: query the lake's tables in its workgroup (read only).
+   * Attach it to the roles, groups or users who query the lake.
+   */
+  public readonly athenaReaderPolicyArn: pulumi.Output<string>;
+  /** Per table id. */
+  public readonly captures: Readonly<Record<string, TableCapture>>;
+  public readonly snapshots: Readonly<Record<string, TableSnapshot>>;
+  public readonly compactions: Readonly<Record<string, TableCompaction>>;
+  public readonly catalogs: Readonly<Record<string, TableCatalog>>;
+  /** Per table id: names of what runs and what to query. */
+  public readonly tables: pulumi.Output<Record<string, LakeTableOutputs>>;
+
+  constructor(name: string, args: DynamoDbLakeArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The args hold resources (tables); not recorded as inputs, which would make the component wait for them.
+    super("dynamodb-lake:index:DynamoDbLake", name, {}, opts);
+    const ids = lakeTableIds(args.tables);
+    const bucket = provideLakeBucket(`${name}-bucket`, args.bucket, this, args.tags);
+    const kmsKeyArn = args.kmsKeyArn ?? bucket.kmsKeyArn;
+    const kmsKeyArns = pulumi.output(kmsKeyArn).apply((key) => (key ? [key] : []));
+    const tags = args.tags;
+    const lakeBucket = { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn };
+
+    const scripts = new GlueScripts(
+      `${name}-scripts`,
+      { bucket: bucket.bucketName, ...(args.scriptsDirectory === undefined ? {} : { scriptsDirectory: args.scriptsDirectory }) },
+      { parent: this },
+    );
+    const catalog = new LakeCatalog(
+      `${name}-catalog`,
+      {
+        ...args.catalog,
+        databaseName: args.catalog?.databaseName ?? catalogName(name),
+        workgroupName: args.catalog?.workgroupName ?? name,
+        resultsKmsKeyArn: args.catalog?.resultsKmsKeyArn ?? kmsKeyArn,
+        bucket: bucket.bucketName,
+        tags,
+      },
+      { parent: this },
+    );
+
+    const captures: Record<string, TableCapture> = {};
+    const snapshots: Record<string, TableSnapshot> = {};
+    const compactions: Record<string, TableCompaction> = {};
+    const catalogs: Record<string, TableCatalog> = {};
+    const perTable: pulumi.Output<[string, LakeTableOutputs]>[] = [];
+
+    args.tables.forEach((t, i) => {
+      const id = ids[i]!;
+      const base = `${name}-${id}`;
+      const capture = new TableCapture(
+        base,
+        { ...t.capture, table: t.table, bucket: lakeBucket, kmsKeyArn, alarmTopicArn: args.alarmTopicArn, tags },
+        { parent: this },
+      );
+      // Gap-free handoff: no snapshot (and no compaction, which may start one) before capture is live.
+      const captureReady = [capture];
+      const snapshot = new TableSnapshot(
+        `${base}-snapshot`,
+        {
+          ...t.snapshot,
+          table: t.table,
+          bucket: bucket.bucketName,
+          database: catalog.databaseName,
+          scripts,
+          ...(t.snapshotMode === undefined ? {} : { mode: t.snapshotMode }),
+          ...(t.keyColumnTypes === undefined ? {} : { keyColumnTypes: t.keyColumnTypes }),
+          declaredColumns: t.declaredColumns,
+          captureReady,
+          kmsKeyArns,
+          tags,
+        },
+        { parent: this },
+      );
+      const compaction = new TableCompaction(
+        `${base}-compaction`,
+        {
+          ...t.compaction,
+          tableName: snapshot.tableName,
+          keys: snapshot.keys,
+          declaredColumns: t.declaredColumns,
+          bucket: bucket.bucketName,
+          database: catalog.databaseName,
+          scripts,
+          snapshotJobName: snapshot.jobName,
+          alarmTopicArn: args.alarmTopicArn,
+          captureReady,
+          kmsKeyArns,
+          tags,
+        },
+        { parent: this },
+      );
+      const tableCatalog = new TableCatalog(
+        `${base}-catalog`,
+        {
+          ...t.catalog,
+          tableName: snapshot.tableName,
+          keys: snapshot.keys,
+          declaredColumns: t.declaredColumns,
+          bucket: bucket.bucketName,
+          database: catalog.databaseName,
+        },
+        { parent: this },
+      );
+      captures[id] = capture;
+      snapshots[id] = snapshot;
+      compactions[id] = compaction;
+      catalogs[id] = tableCatalog;
+      perTable.push(
+        pulumi
+          .all([
+            pulumi.all([capture.tableName, capture.functionName, capture.deliveryStreamName, capture.deadLetterQueueUrl]),
+            pulumi.all([snapshot.jobName, compaction.compactionJobName, compaction.maintenanceJobName]),
+            pulumi.all([tableCatalog.currentTableName, tableCatalog.changesTableName, tableCatalog.liveViewName]),
+          ])
+          .apply(
+            ([[tableName, functionName, deliveryStreamName, deadLetterQueueUrl], [snapshotJobName, compactionJobName, maintenanceJobName], [currentTable, changesTable, liveView]]): [
+              string,
+              LakeTableOutputs,
+            ] => [
+              id,
+              { tableName, functionName, deliveryStreamName, deadLetterQueueUrl, snapshotJobName, compactionJobName, maintenanceJobName, currentTable, changesTable, liveView },
+            ],
+          ),
+      );
+    });
+
+    // Read-only access for the people who query the lake, attached by them to their own roles or groups.
+    const readerPolicy = new aws.iam.Policy(
+      autoName(NAME_RULES.iamPolicy, name, "athena-reader"),
+      {
+        description: "dynamodb-lake: query the lake's tables in its Athena workgroup (read only)",
+        policy: pulumi
+          .all([lakeScope({ parent: this }), catalog.workgroupName, bucket.bucketName, catalog.databaseName, pulumi.all(Object.values(snapshots).map((s) => s.tableName)), kmsKeyArns])
+          .apply(([scope, workgroup, bucketName, database, tables, keys]) =>
+            JSON.stringify(athenaReaderPolicy(lakeReaderPolicyInput({ scope, workgroup, bucketName, database, tables, kmsKeyArns: keys }))),
+          ),
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.bucketName = bucket.bucketName;
+    this.bucketArn = bucket.bucketArn;
+    this.athenaReaderPolicyArn = readerPolicy.arn;
+    this.databaseName = catalog.databaseName;
+    this.workgroupName = catalog.workgroupName;
+    this.athenaResultsUri = catalog.resultsUri;
+    this.captures = captures;
+    this.snapshots = snapshots;
+    this.compactions = compactions;
+    this.catalogs = catalogs;
+    this.tables = pulumi.all(perTable).apply((entries) => Object.fromEntries(entries));
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      bucketArn: this.bucketArn,
+      databaseName: this.databaseName,
+      workgroupName: this.workgroupName,
+      athenaResultsUri: this.athenaResultsUri,
+      athenaReaderPolicyArn: this.athenaReaderPolicyArn,
+      tables: this.tables,
+    });
+  }
+}

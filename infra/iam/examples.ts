@@ -1,0 +1,109 @@
+/**
+ * Example inputs for every role policy, covering wildcards, KMS keys, both
+ * snapshot modes and a second partition. The tests assert on them and the
+ * policy linter runs over them; `node --import tsx infra/iam/examples.ts`
+ * prints every generated policy as one JSON object keyed by example name.
+ */
+import { athenaReaderPolicy, type AthenaReaderPolicyInput } from "./athena";
+import { captureFunctionPolicy, type CaptureFunctionPolicyInput } from "./capture";
+import { compactionJobPolicy, type CompactionJobPolicyInput } from "./compaction";
+import { firehoseDeliveryPolicy, type FirehoseDeliveryPolicyInput } from "./firehose";
+import type { Scope } from "./patterns";
+import type { PolicyDocument } from "./policy";
+import { snapshotJobPolicy, type SnapshotJobPolicyInput } from "./snapshot";
+
+export const EXAMPLE_ACCOUNT = "123456789012";
+export const EXAMPLE_REGION = "us-west-2";
+export const EXAMPLE_SCOPE: Scope = { partition: "aws", region: EXAMPLE_REGION, account: EXAMPLE_ACCOUNT };
+export const EXAMPLE_KEY = `arn:aws:kms:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+export const exampleCapture: CaptureFunctionPolicyInput = {
+  tables: [`arn:aws:dynamodb:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:table/orders`],
+  deliveryStreamArns: [`arn:aws:firehose:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:deliverystream/orders-changes`],
+  overflow: "s3://lake-bucket/overflow/orders/",
+  deadLetterQueueArn: `arn:aws:sqs:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:orders-capture-dlq`,
+  logGroupArn: `arn:aws:logs:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:log-group:/aws/lambda/orders-capture`,
+};
+
+export const exampleFirehose: FirehoseDeliveryPolicyInput = {
+  bucket: "s3://lake-bucket/",
+  prefixes: ["changes/orders/", "errors/orders/"],
+  logGroupArn: `arn:aws:logs:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:log-group:/aws/kinesisfirehose/orders-changes`,
+};
+
+export const exampleSnapshot: SnapshotJobPolicyInput = {
+  scope: EXAMPLE_SCOPE,
+  tables: [`arn:aws:dynamodb:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:table/orders`],
+  mode: "export",
+  lake: "s3://lake-bucket/",
+  exportsPrefixes: ["exports/orders/"],
+  warehousePrefixes: ["warehouse/lake.db/orders_current/", "warehouse/lake.db/orders_tombstones/"],
+  assetsPrefix: "_assets/",
+  database: "lake",
+  catalogTables: ["orders_current", "orders_tombstones"],
+};
+
+export const exampleCompaction: CompactionJobPolicyInput = {
+  scope: EXAMPLE_SCOPE,
+  lake: "s3://lake-bucket/",
+  readPrefixes: ["changes/orders/", "overflow/orders/"],
+  writePrefixes: ["warehouse/lake.db/orders_current/", "warehouse/lake.db/orders_tombstones/", "quarantine/orders/", "_lake/orders/"],
+  assetsPrefix: "_assets/",
+  database: "lake",
+  catalogTables: ["orders_current", "orders_tombstones"],
+  startJobNames: ["orders-load-snapshot"],
+};
+
+export const exampleAthena: AthenaReaderPolicyInput = {
+  scope: EXAMPLE_SCOPE,
+  workgroup: "dynamodb-lake",
+  lake: "s3://lake-bucket/",
+  readPrefixes: ["warehouse/", "changes/orders/", "overflow/orders/"],
+  resultsPrefix: "athena-results/",
+  database: "lake",
+  catalogTables: ["orders_current", "orders_changes", "orders_live", "orders_tombstones"],
+};
+
+const CN = { partition: "aws-cn", region: "cn-north-1", account: "210987654321" };
+
+/** Every role with and without keys, wildcard patterns, glue mode, maintenance, and the aws-cn partition. */
+export function examplePolicies(): Record<string, PolicyDocument> {
+  const keys = { kmsKeyArns: [EXAMPLE_KEY] };
+  return {
+    capture: captureFunctionPolicy(exampleCapture),
+    captureKms: captureFunctionPolicy({ ...exampleCapture, ...keys }),
+    captureWildcards: captureFunctionPolicy({
+      ...exampleCapture,
+      tables: ["arn:aws:dynamodb:*:*:table/prod*", `arn:aws:dynamodb:*:${EXAMPLE_ACCOUNT}:table/audit`],
+      kmsKeyArns: ["arn:aws:kms:*:*:key/*"],
+    }),
+    firehose: firehoseDeliveryPolicy(exampleFirehose),
+    firehoseKms: firehoseDeliveryPolicy({ ...exampleFirehose, ...keys }),
+    snapshotExport: snapshotJobPolicy(exampleSnapshot),
+    snapshotExportKms: snapshotJobPolicy({ ...exampleSnapshot, ...keys }),
+    snapshotGlue: snapshotJobPolicy({ ...exampleSnapshot, mode: "glue", exportsPrefixes: [] }),
+    compaction: compactionJobPolicy(exampleCompaction),
+    compactionKms: compactionJobPolicy({ ...exampleCompaction, ...keys }),
+    maintenance: compactionJobPolicy({
+      ...exampleCompaction,
+      readPrefixes: [],
+      writePrefixes: ["warehouse/lake.db/orders_current/", "warehouse/lake.db/orders_tombstones/", "_lake/orders/"],
+      startJobNames: [],
+    }),
+    athena: athenaReaderPolicy(exampleAthena),
+    athenaKms: athenaReaderPolicy({ ...exampleAthena, ...keys }),
+    captureChina: captureFunctionPolicy({
+      tables: [`arn:aws-cn:dynamodb:${CN.region}:${CN.account}:table/orders`],
+      deliveryStreamArns: [`arn:aws-cn:firehose:${CN.region}:${CN.account}:deliverystream/orders-changes`],
+      overflow: "s3://lake-bucket/overflow/orders/",
+      deadLetterQueueArn: `arn:aws-cn:sqs:${CN.region}:${CN.account}:orders-capture-dlq`,
+      logGroupArn: `arn:aws-cn:logs:${CN.region}:${CN.account}:log-group:/aws/lambda/orders-capture`,
+      kmsKeyArns: [`arn:aws-cn:kms:${CN.region}:${CN.account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
+    }),
+    compactionChina: compactionJobPolicy({ ...exampleCompaction, scope: CN }),
+  };
+}
+
+if (require.main === module) {
+  process.stdout.write(`${JSON.stringify(examplePolicies(), null, 2)}\n`);
+}

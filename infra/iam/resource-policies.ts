@@ -1,0 +1,39 @@
+/**
+ * Resource policies the components attach to what they create: the lake
+ * bucket's TLS guard and the failure topic's publisher. Pure.
+ */
+import { S3_EVERY_ACTION, SNS_PUBLISH_ACTIONS } from "./actions";
+
+/** Refuses every request on the bucket and its objects that is not made over TLS. */
+export function denyInsecureTransportPolicy(bucketArn: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: S3_EVERY_ACTION,
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  };
+}
+
+/** Lets one EventBridge rule (and only it) publish to the topic. */
+export function topicPublishPolicy(topicArn: string, ruleArn: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EventBridgeJobFailures",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: SNS_PUBLISH_ACTIONS,
+        Resource: topicArn,
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+      },
+    ],
+  };
+}

@@ -1,0 +1,348 @@
+/**
+ * One table's scheduled jobs: compaction (compact.py merges new delta files into
+ * `<table>_current`; its first run after deploy starts the initial snapshot) and
+ * daily maintenance (maintenance.py: expire snapshots, rewrite small files,
+ * remove orphans), plus a notification when any of the table's jobs fails.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  DEFAULT_NUMBER_OF_WORKERS,
+  DEFAULT_WORKER_TYPE,
+  GLUE_VERSION,
+  glueRuntimeArguments,
+  tableJobArguments,
+} from "./glue-job-arguments";
+import { GLUE_ASSETS_PREFIX, type GlueScripts } from "./glue-scripts-asset";
+import { compactionJobPolicy, glueTrustPolicy, topicPublishPolicy } from "./iam";
+import { lakeScope } from "./lake-scope";
+import { autoName, NAME_RULES } from "./resource-name";
+import { changesPrefix, currentTableName, LAKE_PREFIXES, ledgerPrefix, overflowTablePrefix, quarantinePrefix, warehouseTablePrefix } from "./layout";
+import { tombstonesTableName, type KeyAttribute } from "./views/table-spec";
+
+/** Every 15 minutes. */
+export const DEFAULT_COMPACTION_SCHEDULE = "cron(0/15 * * * ? *)";
+/** Daily at 03:17 UTC, off the quarter hours the compaction runs at. */
+export const DEFAULT_MAINTENANCE_SCHEDULE = "cron(17 3 * * ? *)";
+export const DEFAULT_COMPACTION_TIMEOUT_MINUTES = 60;
+export const DEFAULT_MAINTENANCE_TIMEOUT_MINUTES = 240;
+/** Iceberg snapshots and orphan files older than this are removed by maintenance. */
+export const DEFAULT_SNAPSHOT_RETENTION_HOURS = 72;
+/** Tombstones older than this are pruned; must exceed the longest time a delta file can land late. */
+export const DEFAULT_TOMBSTONE_RETENTION_HOURS = 168;
+/** Glue run states that mean a job run did not finish its work. */
+export const FAILED_JOB_STATES = ["FAILED", "TIMEOUT", "ERROR"] as const;
+
+export interface TableCompactionArgs {
+  /** Source table name (e.g. `TableSnapshot.tableName`). */
+  readonly tableName: pulumi.Input<string>;
+  /** Key attributes of the source table, in key order (e.g. `TableSnapshot.keys`). */
+  readonly keys: pulumi.Input<KeyAttribute[]>;
+  /** Extra typed columns, name → Athena type; must equal the snapshot's. Default none. */
+  readonly declaredColumns?: pulumi.Input<Record<string, string>>;
+  /** Name of the lake bucket. */
+  readonly bucket: pulumi.Input<string>;
+  /** Glue database of the lake. */
+  readonly database: pulumi.Input<string>;
+  /** The uploaded job scripts. */
+  readonly scripts: GlueScripts;
+  /** The table's snapshot job; compaction starts it when `<table>_current` does not exist yet. */
+  readonly snapshotJobName: pulumi.Input<string>;
+  /** Compaction schedule (Glue cron, UTC). Default every 15 minutes: "cron(0/15 * * * ? *)". */
+  readonly schedule?: pulumi.Input<string>;
+  /** Compaction worker type. Default "G.1X". */
+  readonly workerType?: pulumi.Input<string>;
+  /** Compaction worker count. Default 2. */
+  readonly numberOfWorkers?: pulumi.Input<number>;
+  /** Compaction timeout in minutes. Default 60 (a stuck run must not hold the schedule: one run at a time). */
+  readonly timeoutMinutes?: pulumi.Input<number>;
+  /** Maintenance schedule (Glue cron, UTC). Default daily at 03:17: "cron(17 3 * * ? *)". */
+  readonly maintenanceSchedule?: pulumi.Input<string>;
+  /** Maintenance worker type. Default "G.1X". */
+  readonly maintenanceWorkerType?: pulumi.Input<string>;
+  /** Maintenance worker count. Default 2. */
+  readonly maintenanceNumberOfWorkers?: pulumi.Input<number>;
+  /** Maintenance timeout in minutes. Default 240. */
+  readonly maintenanceTimeoutMinutes?: pulumi.Input<number>;
+  /** Age in hours after which maintenance expires Iceberg snapshots, orphan files and unused ledger objects (`--older_than_hours`). Default 72. */
+  readonly snapshotRetentionHours?: pulumi.Input<number>;
+  /** Age in hours after which maintenance prunes tombstones; keep it above the longest time a delta file can land late (`--tombstone_retention_hours`). Default 168. */
+  readonly tombstoneRetentionHours?: pulumi.Input<number>;
+  /**
+   * SNS topic for job failure notifications. Default: a topic is created. A given topic's
+   * policy must let `events.amazonaws.com` publish (and its KMS key, if any, let EventBridge use it).
+   */
+  readonly alarmTopicArn?: pulumi.Input<string>;
+  /** Resources the schedule must come after: the capture path's event source mapping, so the first run (which starts the snapshot) finds capture live. */
+  readonly captureReady?: pulumi.Resource[];
+  /** KMS keys the jobs may use (the lake bucket's key). Default none. */
+  readonly kmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Tags for the jobs, triggers, roles and alarm resources. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export function checkHours(name: string, hours: number): string {
+  if (!(hours > 0) || !Number.isFinite(hours)) throw new Error(`${name} must be a positive number of hours; got ${hours}`);
+  return String(hours);
+}
+
+/** Glue scheduled triggers take a 6-field cron expression (UTC), not rate(); checked here so a typo fails the preview. */
+export function checkSchedule(name: string, expression: string): string {
+  if (!/^cron\(\S+( \S+){5}\)$/.test(expression)) {
+    throw new Error(
+      `${name} ${JSON.stringify(expression)} is not a Glue schedule: write cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) in UTC, e.g. "cron(0/15 * * * ? *)"`,
+    );
+  }
+  return expression;
+}
+
+/** EventBridge pattern matching a failed, timed-out or errored run of any of the given jobs. */
+export function jobFailurePattern(jobNames: string[]): Record<string, unknown> {
+  return {
+    source: ["aws.glue"],
+    "detail-type": ["Glue Job State Change"],
+    detail: { jobName: jobNames, state: [...FAILED_JOB_STATES] },
+  };
+}
+
+/** The notification body: JSON, with EventBridge quoting each value. */
+export const JOB_FAILURE_INPUT_PATHS = {
+  job: "$.detail.jobName",
+  run: "$.detail.jobRunId",
+  state: "$.detail.state",
+  message: "$.detail.message",
+  time: "$.time",
+};
+export const JOB_FAILURE_INPUT_TEMPLATE =
+  '{"alarm":"dynamodb-lake Glue job run did not succeed","job":<job>,"run":<run>,"state":<state>,"time":<time>,"message":<message>}';
+
+export class TableCompaction extends pulumi.ComponentResource {
+  public readonly compactionJob: aws.glue.Job;
+  public readonly compactionTrigger: aws.glue.Trigger;
+  public readonly maintenanceJob: aws.glue.Job;
+  public readonly maintenanceTrigger: aws.glue.Trigger;
+  public readonly failureRule: aws.cloudwatch.EventRule;
+  public readonly failureAlarm: aws.cloudwatch.MetricAlarm;
+  public readonly compactionJobName: pulumi.Output<string>;
+  public readonly maintenanceJobName: pulumi.Output<string>;
+  /** The topic job failures are published to (given or created). */
+  public readonly alarmTopicArn: pulumi.Output<string>;
+
+  constructor(name: string, args: TableCompactionArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The args hold resources (the table, the scripts, the capture path): not recorded as component inputs,
+    // which would make this component wait for them.
+    super("dynamodb-lake:index:TableCompaction", name, {}, opts);
+    const scope = lakeScope({ parent: this });
+    const account = scope.apply((s) => s.account);
+    const table = pulumi.output(args.tableName);
+    const lake = pulumi.interpolate`s3://${args.bucket}/`;
+    const warehouseUri = pulumi.interpolate`s3://${args.bucket}/${LAKE_PREFIXES.warehouse}`;
+    const kmsKeyArns = pulumi.output(args.kmsKeyArns ?? []);
+    const catalogTables = table.apply((t) => [currentTableName(t), tombstonesTableName(t)]);
+
+    const compactionPolicy = pulumi
+      .all([scope, table, lake, args.database, catalogTables, args.snapshotJobName, kmsKeyArns])
+      .apply(([s, t, lakeUri, database, tables, snapshotJob, kms]) =>
+        compactionJobPolicy({
+          scope: s,
+          lake: lakeUri,
+          readPrefixes: [changesPrefix(t), overflowTablePrefix(t)],
+          writePrefixes: [...tables.map((c) => warehouseTablePrefix(database, c)), quarantinePrefix(t), ledgerPrefix(t)],
+          assetsPrefix: GLUE_ASSETS_PREFIX,
+          database,
+          catalogTables: tables,
+          startJobNames: [snapshotJob],
+          ...(kms.length > 0 ? { kmsKeyArns: kms } : {}),
+        }),
+      );
+    const maintenancePolicy = pulumi
+      .all([scope, table, lake, args.database, catalogTables, kmsKeyArns])
+      .apply(([s, t, lakeUri, database, tables, kms]) =>
+        compactionJobPolicy({
+          scope: s,
+          lake: lakeUri,
+          // Maintenance rewrites the table's Iceberg files and deletes unused ledger objects; it reads nothing else.
+          readPrefixes: [],
+          writePrefixes: [...tables.map((c) => warehouseTablePrefix(database, c)), ledgerPrefix(t)],
+          assetsPrefix: GLUE_ASSETS_PREFIX,
+          database,
+          catalogTables: tables,
+          ...(kms.length > 0 ? { kmsKeyArns: kms } : {}),
+        }),
+      );
+
+    const baseArguments = pulumi
+      .all([table, args.keys, args.bucket, args.database, warehouseUri, args.declaredColumns ?? {}, args.scripts.extraPyFilesUri, scope])
+      .apply(([t, keys, bucket, database, warehouse, declared, extraPyFiles, s]) => ({
+        ...glueRuntimeArguments(warehouse, extraPyFiles),
+        ...tableJobArguments({ tableName: t, database, bucket, warehouseUri: warehouse, keys, declaredColumns: declared, region: s.region }),
+        "--state_uri": `s3://${bucket}/${ledgerPrefix(t)}`,
+      }));
+
+    const compaction = this.glueJob(`${name}-compaction`, {
+      description: pulumi.interpolate`dynamodb-lake: merge new deltas of ${table} into ${table.apply(currentTableName)}`,
+      account,
+      policy: compactionPolicy,
+      script: args.scripts.scriptUri("compact"),
+      workerType: args.workerType,
+      numberOfWorkers: args.numberOfWorkers,
+      timeout: args.timeoutMinutes ?? DEFAULT_COMPACTION_TIMEOUT_MINUTES,
+      defaultArguments: pulumi.all([baseArguments, table, args.bucket, args.snapshotJobName]).apply(([base, t, bucket, snapshotJob]) => ({
+        ...base,
+        "--changes_uri": `s3://${bucket}/${changesPrefix(t)}`,
+        "--quarantine_uri": `s3://${bucket}/${quarantinePrefix(t)}`,
+        "--metrics": "true",
+        "--start_snapshot_job": snapshotJob,
+      })),
+      tags: args.tags,
+    });
+    this.compactionJob = compaction;
+    this.compactionJobName = compaction.name;
+
+    const maintenance = this.glueJob(`${name}-maintenance`, {
+      description: pulumi.interpolate`dynamodb-lake: expire snapshots, rewrite small files, remove orphans of ${table.apply(currentTableName)}`,
+      account,
+      policy: maintenancePolicy,
+      script: args.scripts.scriptUri("maintenance"),
+      workerType: args.maintenanceWorkerType,
+      numberOfWorkers: args.maintenanceNumberOfWorkers,
+      timeout: args.maintenanceTimeoutMinutes ?? DEFAULT_MAINTENANCE_TIMEOUT_MINUTES,
+      defaultArguments: pulumi
+        .all([baseArguments, args.snapshotRetentionHours ?? DEFAULT_SNAPSHOT_RETENTION_HOURS, args.tombstoneRetentionHours ?? DEFAULT_TOMBSTONE_RETENTION_HOURS])
+        .apply(([base, snapshotHours, tombstoneHours]) => ({
+          ...base,
+          "--older_than_hours": checkHours("snapshotRetentionHours", snapshotHours),
+          "--tombstone_retention_hours": checkHours("tombstoneRetentionHours", tombstoneHours),
+        })),
+      tags: args.tags,
+    });
+    this.maintenanceJob = maintenance;
+    this.maintenanceJobName = maintenance.name;
+
+    this.compactionTrigger = new aws.glue.Trigger(
+      autoName(NAME_RULES.glueTrigger, name, "compaction-schedule"),
+      {
+        type: "SCHEDULED",
+        schedule: pulumi.output(args.schedule ?? DEFAULT_COMPACTION_SCHEDULE).apply((e) => checkSchedule("schedule", e)),
+        startOnCreation: true,
+        enabled: true,
+        actions: [{ jobName: compaction.name }],
+        description: "dynamodb-lake compaction schedule",
+        tags: args.tags,
+      },
+      // The first run starts the initial snapshot: it must find capture already live.
+      { parent: this, dependsOn: args.captureReady ?? [] },
+    );
+    this.maintenanceTrigger = new aws.glue.Trigger(
+      autoName(NAME_RULES.glueTrigger, name, "maintenance-schedule"),
+      {
+        type: "SCHEDULED",
+        schedule: pulumi.output(args.maintenanceSchedule ?? DEFAULT_MAINTENANCE_SCHEDULE).apply((e) => checkSchedule("maintenanceSchedule", e)),
+        startOnCreation: true,
+        enabled: true,
+        actions: [{ jobName: maintenance.name }],
+        description: "dynamodb-lake maintenance schedule",
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    this.failureRule = new aws.cloudwatch.EventRule(
+      autoName(NAME_RULES.eventRule, name, "job-failed"),
+      {
+        description: "dynamodb-lake: a snapshot, compaction or maintenance run failed, timed out or errored",
+        eventPattern: pulumi
+          .all([args.snapshotJobName, compaction.name, maintenance.name])
+          .apply((jobs) => JSON.stringify(jobFailurePattern(jobs))),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    if (args.alarmTopicArn !== undefined) {
+      this.alarmTopicArn = pulumi.output(args.alarmTopicArn);
+    } else {
+      const topic = new aws.sns.Topic(autoName(NAME_RULES.snsTopic, name, "alarms"), { tags: args.tags }, { parent: this });
+      new aws.sns.TopicPolicy(
+        `${name}-alarms-policy`,
+        { arn: topic.arn, policy: pulumi.all([topic.arn, this.failureRule.arn]).apply(([t, r]) => JSON.stringify(topicPublishPolicy(t, r))) },
+        { parent: this },
+      );
+      this.alarmTopicArn = topic.arn;
+    }
+    new aws.cloudwatch.EventTarget(
+      `${name}-job-failed-notify`,
+      {
+        rule: this.failureRule.name,
+        arn: this.alarmTopicArn,
+        inputTransformer: { inputPaths: JOB_FAILURE_INPUT_PATHS, inputTemplate: JOB_FAILURE_INPUT_TEMPLATE },
+      },
+      { parent: this },
+    );
+    // State only (the rule already notifies with the run's details): for dashboards and composite alarms.
+    this.failureAlarm = new aws.cloudwatch.MetricAlarm(
+      autoName(NAME_RULES.metricAlarm, name, "job-failed-alarm"),
+      {
+        alarmDescription: pulumi.interpolate`dynamodb-lake: a Glue job run of ${table} failed in the last 15 minutes`,
+        namespace: "AWS/Events",
+        metricName: "TriggeredRules",
+        dimensions: { RuleName: this.failureRule.name },
+        statistic: "Sum",
+        period: 900,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    this.registerOutputs({
+      compactionJobName: this.compactionJobName,
+      maintenanceJobName: this.maintenanceJobName,
+      alarmTopicArn: this.alarmTopicArn,
+    });
+  }
+
+  /** A Glue 5.0 job with its own role, run one at a time. */
+  private glueJob(
+    name: string,
+    j: {
+      account: pulumi.Output<string>;
+      description: pulumi.Input<string>;
+      policy: pulumi.Output<unknown>;
+      script: pulumi.Input<string>;
+      workerType?: pulumi.Input<string>;
+      numberOfWorkers?: pulumi.Input<number>;
+      timeout: pulumi.Input<number>;
+      defaultArguments: pulumi.Input<Record<string, string>>;
+      tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    },
+  ): aws.glue.Job {
+    const role = new aws.iam.Role(
+      autoName(NAME_RULES.iamRole, name, "role"),
+      { assumeRolePolicy: j.account.apply((account) => JSON.stringify(glueTrustPolicy(account))), description: j.description, tags: j.tags },
+      { parent: this },
+    );
+    const policy = new aws.iam.RolePolicy(autoName(NAME_RULES.rolePolicy, name, "policy"), { role: role.id, policy: j.policy.apply((p) => JSON.stringify(p)) }, { parent: this });
+    return new aws.glue.Job(
+      autoName(NAME_RULES.glueJob, name, "job"),
+      {
+        description: j.description,
+        roleArn: role.arn,
+        glueVersion: GLUE_VERSION,
+        command: { name: "glueetl", pythonVersion: "3", scriptLocation: j.script },
+        workerType: j.workerType ?? DEFAULT_WORKER_TYPE,
+        numberOfWorkers: j.numberOfWorkers ?? DEFAULT_NUMBER_OF_WORKERS,
+        timeout: j.timeout,
+        // The schedule is the retry: the next run picks up whatever this one did not commit.
+        maxRetries: 0,
+        executionProperty: { maxConcurrentRuns: 1 },
+        defaultArguments: j.defaultArguments,
+        tags: j.tags,
+      },
+      { parent: this, dependsOn: [policy] },
+    );
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Everything a local run shares: the emulator, its clients, one local Spark
+ * session and a warehouse folder. Stopped as a whole, also on Ctrl-C.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { destroyClients, localClients, type LocalClients } from "./aws";
+import { startMoto, type MotoServer } from "./moto";
+import { SparkRunner } from "./spark-runner";
+
+export interface LocalEnvironment {
+  readonly moto: MotoServer;
+  readonly clients: LocalClients;
+  readonly spark: SparkRunner;
+  readonly workDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startEnvironment(options: { keepWorkDir?: boolean } = {}): Promise<LocalEnvironment> {
+  const workDir = await mkdtemp(path.join(tmpdir(), "dynamodb-lake-local-"));
+  const moto = await startMoto();
+  const clients = localClients(moto.endpoint);
+  const spark = new SparkRunner(moto.endpoint, path.join(workDir, "warehouse"));
+  return {
+    moto,
+    clients,
+    spark,
+    workDir,
+    stop: async () => {
+      await spark.stop();
+      destroyClients(clients);
+      await moto.stop();
+      if (!options.keepWorkDir) await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}

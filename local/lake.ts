@@ -1,0 +1,172 @@
+/**
+ * One table's lake on the emulator: the snapshot (PITR export), the Glue
+ * scripts run with local Spark against s3:// URIs in the emulator, the current
+ * view and the live view read back for checks.
+ */
+import { DescribeExportCommand, ExportTableToPointInTimeCommand } from "@aws-sdk/client-dynamodb";
+import { catalogName, changesPrefix, exportsPrefix, ledgerPrefix, quarantinePrefix } from "../infra/layout";
+import { changesTableDefinition } from "../infra/views/changes-table";
+import { liveViewSql } from "../infra/views/live-view";
+import type { LakeTableSpec } from "../infra/views/table-spec";
+import type { LocalClients } from "./aws";
+import { listKeys } from "./deltas";
+import { KEY_SCHEMA, type SampleTable } from "./sample-table";
+import type { GlueScript, JobResult, LakeRow, SparkRunner } from "./spark-runner";
+
+const HIVE_TO_DUCKDB: Readonly<Record<string, string>> = { string: "VARCHAR", int: "INTEGER", bigint: "BIGINT", boolean: "BOOLEAN" };
+
+export interface CompactSummary {
+  readonly files: number;
+  readonly records: number;
+  readonly applied: number;
+  readonly deleted: number;
+  readonly quarantined: number;
+  readonly seconds?: number;
+}
+
+export class LocalLake {
+  readonly spec: LakeTableSpec;
+
+  constructor(
+    private readonly clients: LocalClients,
+    readonly table: SampleTable,
+    readonly database: string,
+    private readonly spark: SparkRunner,
+  ) {
+    this.spec = {
+      tableName: table.tableName,
+      database,
+      bucket: table.bucket,
+      keys: [
+        { name: "pk", type: "S" },
+        { name: "sk", type: "N" },
+      ],
+      declaredColumns: {},
+    };
+  }
+
+  uri(prefix: string): string {
+    return `s3://${this.table.bucket}/${prefix}`;
+  }
+
+  /** The arguments every Glue script takes, as the deployed jobs pass them. */
+  commonArgs(): string[] {
+    return [
+      "--table_name", this.table.tableName,
+      "--database", this.database,
+      "--catalog_impl", "hadoop",
+      "--warehouse", this.spark.warehouse,
+      "--key_schema", KEY_SCHEMA,
+      "--declared_columns", JSON.stringify(this.spec.declaredColumns),
+    ];
+  }
+
+  compactArgs(): string[] {
+    return [
+      ...this.commonArgs(),
+      "--changes_uri", this.uri(changesPrefix(this.table.tableName)),
+      "--quarantine_uri", this.uri(quarantinePrefix(this.table.tableName)),
+      "--state_uri", this.uri(ledgerPrefix(this.table.tableName)),
+    ];
+  }
+
+  /**
+   * ExportTableToPointInTime into exports/<table>/ and waits; returns the export directory. The
+   * emulator writes data/<uuid>.gz only (no manifest files), so the directory is found by listing.
+   * The emulator's export thread iterates the live table without a lock, so a write racing it can fail
+   * the export with "dictionary changed size during iteration": that case is retried.
+   */
+  async exportTable(pollMs = 200, timeoutMs = 120_000, attempts = 3): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.exportOnce(pollMs, timeoutMs);
+      } catch (error) {
+        if (attempt >= attempts || !(error instanceof Error) || !error.message.includes("changed size during iteration")) throw error;
+      }
+    }
+  }
+
+  private async exportOnce(pollMs: number, timeoutMs: number): Promise<string> {
+    const prefix = exportsPrefix(this.table.tableName).replace(/\/$/, "");
+    const before = new Set(await this.exportDirs());
+    const started = await this.clients.dynamodb.send(
+      new ExportTableToPointInTimeCommand({ TableArn: this.table.tableArn, S3Bucket: this.table.bucket, S3Prefix: prefix, ExportFormat: "DYNAMODB_JSON" }),
+    );
+    const arn = started.ExportDescription?.ExportArn;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const described = await this.clients.dynamodb.send(new DescribeExportCommand({ ExportArn: arn }));
+      const status = described.ExportDescription?.ExportStatus;
+      if (status === "COMPLETED") break;
+      if (status === "FAILED") {
+        throw new Error(`export ${arn} failed: ${described.ExportDescription?.FailureCode} ${described.ExportDescription?.FailureMessage}`);
+      }
+      if (Date.now() > deadline) throw new Error(`export ${arn} still ${status} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+    const fresh = (await this.exportDirs()).filter((d) => !before.has(d));
+    if (fresh.length !== 1) throw new Error(`expected one new export directory under ${prefix}/, found ${JSON.stringify(fresh)}`);
+    return this.uri(`${fresh[0]}/`);
+  }
+
+  private async exportDirs(): Promise<string[]> {
+    const keys = await listKeys(this.clients.s3, this.table.bucket, exportsPrefix(this.table.tableName));
+    return [...new Set(keys.filter((k) => k.includes("/data/")).map((k) => k.slice(0, k.indexOf("/data/"))))];
+  }
+
+  async loadSnapshot(exportUri: string): Promise<JobResult> {
+    return this.expectSuccess("load_snapshot", await this.spark.job("load_snapshot", [...this.commonArgs(), "--export_uri", exportUri]));
+  }
+
+  async compact(): Promise<CompactSummary> {
+    const result = this.expectSuccess("compact", await this.spark.job("compact", this.compactArgs()));
+    return summaryOf(result.output);
+  }
+
+  /**
+   * A compaction that exits (like a killed job) at the given point, in the given runner: its process
+   * dies, so it should not be the shared one (a warmed-up spare saves the wait for a new JVM).
+   */
+  async compactKilledAt(point: "after_ledger" | "after_tombstones" | "before_commit" | "after_commit", runner: SparkRunner): Promise<JobResult> {
+    const result = await runner.jobThatExits("compact", [...this.compactArgs(), "--fail_at", point]);
+    if (result.exitCode !== 137) throw new Error(`compaction with --fail_at ${point} exited ${result.exitCode}, expected 137:\n${result.output.slice(-3000)}`);
+    return result;
+  }
+
+  async currentRows(): Promise<LakeRow[]> {
+    return this.spark.currentRows(this.database, this.table.tableName);
+  }
+
+  /** The generated <t>_live view SQL run on DuckDB over the current table and the delta objects. */
+  async liveRows(): Promise<LakeRow[]> {
+    const changes = changesTableDefinition(this.spec);
+    return this.spark.liveView({
+      database: this.database,
+      table: this.table.tableName,
+      catalogDatabase: catalogName(this.database),
+      catalogTable: catalogName(this.table.tableName),
+      sql: liveViewSql(this.spec),
+      changesUri: this.uri(changesPrefix(this.table.tableName)),
+      changesColumns: [...changes.columns, ...changes.partitionKeys].map((c) => ({ name: c.name, duckdb: HIVE_TO_DUCKDB[c.type] ?? "VARCHAR" })),
+    });
+  }
+
+  async run(script: GlueScript, argv: readonly string[]): Promise<JobResult> {
+    return this.spark.job(script, argv);
+  }
+
+  private expectSuccess(script: string, result: JobResult): JobResult {
+    if (result.exitCode !== 0) throw new Error(`${script} exited ${result.exitCode}:\n${result.output.slice(-4000)}`);
+    return result;
+  }
+}
+
+/** The compaction's one-line JSON summary. */
+export function summaryOf(output: string): CompactSummary {
+  const line = output
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{") && l.includes('"job": "compact"'));
+  if (!line) throw new Error(`compact printed no summary line:\n${output.slice(-2000)}`);
+  return JSON.parse(line) as CompactSummary;
+}

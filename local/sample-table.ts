@@ -1,0 +1,75 @@
+/**
+ * The sample source: a table (pk S + sk N) with a NEW_AND_OLD_IMAGES stream,
+ * PITR and TTL, the lake bucket, and the Firehose stream that lands deltas
+ * under changes/<table>/.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  UpdateContinuousBackupsCommand,
+  UpdateTimeToLiveCommand,
+} from "@aws-sdk/client-dynamodb";
+import { CreateDeliveryStreamCommand } from "@aws-sdk/client-firehose";
+import { CreateBucketCommand } from "@aws-sdk/client-s3";
+import { changesPrefix } from "../infra/layout";
+import type { LocalClients } from "./aws";
+import { LOCAL_ACCOUNT } from "./moto";
+
+export const TTL_ATTRIBUTE = "expires_at";
+export const KEY_SCHEMA = "pk:S,sk:N";
+
+export interface SampleTable {
+  readonly tableName: string;
+  readonly tableArn: string;
+  readonly streamArn: string;
+  readonly bucket: string;
+  readonly deliveryStreamName: string;
+}
+
+export async function createSampleTable(clients: LocalClients, tableName: string, bucket: string): Promise<SampleTable> {
+  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const created = await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "N" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+    }),
+  );
+  await clients.dynamodb.send(
+    new UpdateContinuousBackupsCommand({
+      TableName: tableName,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    }),
+  );
+  await clients.dynamodb.send(
+    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: TTL_ATTRIBUTE } }),
+  );
+  const described = await clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+  const streamArn = described.Table?.LatestStreamArn;
+  const tableArn = created.TableDescription?.TableArn;
+  if (!streamArn || !tableArn) throw new Error(`table ${tableName} was created without a stream`);
+  const deliveryStreamName = `${tableName}-changes`;
+  // moto takes the prefix literally (no !{timestamp:…} expansion) and appends YYYY/MM/DD/HH/ itself,
+  // so locally the prefix is the plain changes/<table>/ and readers list recursively under it.
+  await clients.firehose.send(
+    new CreateDeliveryStreamCommand({
+      DeliveryStreamName: deliveryStreamName,
+      DeliveryStreamType: "DirectPut",
+      ExtendedS3DestinationConfiguration: {
+        BucketARN: `arn:aws:s3:::${bucket}`,
+        RoleARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/firehose-delivery`,
+        Prefix: changesPrefix(tableName),
+        BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 1 },
+      },
+    }),
+  );
+  return { tableName, tableArn, streamArn, bucket, deliveryStreamName };
+}

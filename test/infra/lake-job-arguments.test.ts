@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { glueRuntimeArguments, icebergSparkConf, tableJobArguments } from "../../infra/glue-job-arguments";
+import { keyAttributes } from "../../infra/source-table";
+import { parseKeySchema } from "../../infra/views/table-spec";
+
+void describe("icebergSparkConf", () => {
+  void it("chains the Iceberg settings of the `lake` catalog inside Glue's one --conf", () => {
+    assert.equal(
+      icebergSparkConf("s3://b/warehouse/"),
+      "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions" +
+        " --conf spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog" +
+        " --conf spark.sql.catalog.lake.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog" +
+        " --conf spark.sql.catalog.lake.io-impl=org.apache.iceberg.aws.s3.S3FileIO" +
+        " --conf spark.sql.catalog.lake.warehouse=s3://b/warehouse/",
+    );
+  });
+});
+
+void describe("glueRuntimeArguments", () => {
+  void it("turns on Iceberg, ships the package, keeps bookmarks off and logs and metrics on", () => {
+    assert.deepEqual(glueRuntimeArguments("s3://b/warehouse/", "s3://b/_assets/glue/h/dynamodb_lake.zip"), {
+      "--job-language": "python",
+      "--datalake-formats": "iceberg",
+      "--conf": icebergSparkConf("s3://b/warehouse/"),
+      "--extra-py-files": "s3://b/_assets/glue/h/dynamodb_lake.zip",
+      "--job-bookmark-option": "job-bookmark-disable",
+      "--enable-continuous-cloudwatch-log": "true",
+      "--enable-metrics": "true",
+      "--enable-observability-metrics": "true",
+    });
+  });
+});
+
+void describe("tableJobArguments", () => {
+  const base = { tableName: "Orders", database: "lake_db", bucket: "b-1", warehouseUri: "s3://b-1/warehouse/", region: "eu-west-1" };
+
+  void it("writes the script contract's arguments; declared columns sorted so object order does not matter", () => {
+    const keys = [
+      { name: "pk", type: "S" as const },
+      { name: "sk", type: "N" as const, columnType: "string" },
+    ];
+    const a = tableJobArguments({ ...base, keys, declaredColumns: { status: "string", amount: "decimal(38,2)" } });
+    const b = tableJobArguments({ ...base, keys, declaredColumns: { amount: "decimal(38,2)", status: "string" } });
+    assert.deepEqual(a, {
+      "--table_name": "Orders",
+      "--database": "lake_db",
+      "--catalog_impl": "glue",
+      "--warehouse": "s3://b-1/warehouse/",
+      "--key_schema": "pk:S,sk:N:string",
+      "--declared_columns": '{"amount":"decimal(38,2)","status":"string"}',
+      "--region": "eu-west-1",
+    });
+    assert.deepEqual(b, a);
+    assert.deepEqual(parseKeySchema(a["--key_schema"]), keys, "the scripts read back the same keys");
+  });
+
+  void it("rejects a spec the scripts would fail on, naming the field", () => {
+    assert.throws(() => tableJobArguments({ ...base, keys: [{ name: "pk", type: "S" }], declaredColumns: { pk: "string" } }), {
+      message: 'declared column "pk" maps to column pk, already used by key attribute "pk"; declare another attribute or drop it',
+    });
+    assert.throws(() => tableJobArguments({ ...base, database: "Bad-Db", keys: [{ name: "pk", type: "S" }], declaredColumns: {} }), /^Error: database "Bad-Db" must be/);
+  });
+});
+
+void describe("keyAttributes", () => {
+  const attributes = [
+    { name: "pk", type: "S" },
+    { name: "sk", type: "N" },
+    { name: "blob", type: "B" },
+    { name: "gsi_pk", type: "S" },
+  ];
+
+  void it("lists the partition key, then the sort key, with their types", () => {
+    assert.deepEqual(keyAttributes("t1", "pk", "sk", attributes), [
+      { name: "pk", type: "S" },
+      { name: "sk", type: "N" },
+    ]);
+    assert.deepEqual(keyAttributes("t1", "blob", undefined, attributes), [{ name: "blob", type: "B" }]);
+    assert.deepEqual(keyAttributes("t1", "sk", "pk", attributes), [
+      { name: "sk", type: "N" },
+      { name: "pk", type: "S" },
+    ]);
+  });
+
+  void it("applies column types to number keys only", () => {
+    assert.deepEqual(keyAttributes("t1", "pk", "sk", attributes, { sk: "decimal(38,6)" }), [
+      { name: "pk", type: "S" },
+      { name: "sk", type: "N", columnType: "decimal(38,6)" },
+    ]);
+    assert.throws(() => keyAttributes("t1", "pk", "sk", attributes, { pk: "string" }), {
+      message: "table t1: keyColumnTypes.pk is only allowed for number (N) keys; pk is S",
+    });
+    assert.throws(() => keyAttributes("t1", "pk", "sk", attributes, { gsi_pk: "string" }), {
+      message: 'table t1: keyColumnTypes names "gsi_pk", which is not a key attribute (pk, sk)',
+    });
+  });
+
+  void it("needs an attribute definition for each key", () => {
+    assert.throws(() => keyAttributes("t1", "missing", undefined, attributes), {
+      message: 'table t1: key attribute "missing" needs an attribute definition of type S, N or B (found undefined)',
+    });
+  });
+});

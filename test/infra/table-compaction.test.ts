@@ -1,0 +1,351 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GlueScripts } from "../../infra/glue-scripts-asset";
+import { compactionJobPolicy, glueTrustPolicy, topicPublishPolicy } from "../../infra/iam";
+import { checkHours, checkSchedule, jobFailurePattern, TableCompaction, type TableCompactionArgs } from "../../infra/table-compaction";
+import { fakeScriptsDirectory, useLakeMockCloud } from "./lake-mocks";
+import { ACCOUNT, assertOnlyFailure, parseJson, previewFailures, settled, valueOf } from "./pulumi-mocks";
+
+const JOB = "aws:glue/job:Job";
+const TRIGGER = "aws:glue/trigger:Trigger";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const RULE = "aws:cloudwatch/eventRule:EventRule";
+const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const TOPIC = "aws:sns/topic:Topic";
+const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+const SCOPE = { partition: "aws", region: "us-west-2", account: ACCOUNT };
+const mockArn = (type: string, name: string): string => `arn:aws:mock:us-west-2:${ACCOUNT}:${type}/${name}-0a1b2c3`;
+
+function compaction(name: string, args: Partial<TableCompactionArgs> = {}): { component: TableCompaction; scripts: GlueScripts } {
+  const scripts = new GlueScripts(`${name}-scripts`, { bucket: "lake-bucket", scriptsDirectory: fakeScriptsDirectory() });
+  const component = new TableCompaction(name, {
+    tableName: "Orders",
+    keys: [
+      { name: "pk", type: "S" },
+      { name: "sk", type: "N" },
+    ],
+    bucket: "lake-bucket",
+    database: "lake_db",
+    scripts,
+    snapshotJobName: "orders-snapshot-job",
+    ...args,
+  });
+  return { component, scripts };
+}
+
+function sharedArguments(hash: string): Record<string, string> {
+  return {
+    "--job-language": "python",
+    "--datalake-formats": "iceberg",
+    "--conf":
+      "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions" +
+      " --conf spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog" +
+      " --conf spark.sql.catalog.lake.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog" +
+      " --conf spark.sql.catalog.lake.io-impl=org.apache.iceberg.aws.s3.S3FileIO" +
+      " --conf spark.sql.catalog.lake.warehouse=s3://lake-bucket/warehouse/",
+    "--extra-py-files": `s3://lake-bucket/_assets/glue/${hash}/dynamodb_lake.zip`,
+    "--job-bookmark-option": "job-bookmark-disable",
+    "--enable-continuous-cloudwatch-log": "true",
+    "--enable-metrics": "true",
+    "--enable-observability-metrics": "true",
+    "--table_name": "Orders",
+    "--database": "lake_db",
+    "--catalog_impl": "glue",
+    "--warehouse": "s3://lake-bucket/warehouse/",
+    "--key_schema": "pk:S,sk:N",
+    "--declared_columns": "{}",
+    "--region": "us-west-2",
+    "--state_uri": "s3://lake-bucket/_lake/Orders/",
+  };
+}
+
+const GLUE_TRUST = glueTrustPolicy(ACCOUNT);
+
+void describe("TableCompaction", () => {
+  void it("runs compact.py every 15 minutes, one run at a time, starting the snapshot job when the table is missing", async () => {
+    const cloud = await useLakeMockCloud();
+    const { component, scripts } = compaction("orders");
+    await settled(component);
+    const hash = scripts.contentHash;
+
+    assert.deepEqual(cloud.one(JOB, "orders-compaction-job").inputs, {
+      description: "dynamodb-lake: merge new deltas of Orders into orders_current",
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/orders-compaction-role-0a1b2c3`,
+      glueVersion: "5.0",
+      command: { name: "glueetl", pythonVersion: "3", scriptLocation: `s3://lake-bucket/_assets/glue/${hash}/compact.py` },
+      workerType: "G.1X",
+      numberOfWorkers: 2,
+      timeout: 60,
+      maxRetries: 0,
+      executionProperty: { maxConcurrentRuns: 1 },
+      defaultArguments: {
+        ...sharedArguments(hash),
+        "--changes_uri": "s3://lake-bucket/changes/Orders/",
+        "--quarantine_uri": "s3://lake-bucket/quarantine/Orders/",
+        "--metrics": "true",
+        "--start_snapshot_job": "orders-snapshot-job",
+      },
+    });
+    assert.deepEqual(cloud.one(TRIGGER, "orders-compaction-schedule").inputs, {
+      type: "SCHEDULED",
+      schedule: "cron(0/15 * * * ? *)",
+      startOnCreation: true,
+      enabled: true,
+      actions: [{ jobName: "orders-compaction-job-0a1b2c3" }],
+      description: "dynamodb-lake compaction schedule",
+    });
+    assert.deepEqual(parseJson(cloud.one(ROLE, "orders-compaction-role").inputs.assumeRolePolicy), GLUE_TRUST);
+    assert.deepStrictEqual(
+      parseJson(cloud.one(ROLE_POLICY, "orders-compaction-policy").inputs.policy),
+      compactionJobPolicy({
+        scope: SCOPE,
+        lake: "s3://lake-bucket/",
+        readPrefixes: ["changes/Orders/", "overflow/Orders/"],
+        writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "quarantine/Orders/", "_lake/Orders/"],
+        assetsPrefix: "_assets/glue/",
+        database: "lake_db",
+        catalogTables: ["orders_current", "orders_tombstones"],
+        startJobNames: ["orders-snapshot-job"],
+      }),
+    );
+    assert.equal(cloud.one(ROLE_POLICY, "orders-compaction-policy").inputs.role, "orders-compaction-role-id");
+    assert.equal(await valueOf(component.compactionJobName), "orders-compaction-job-0a1b2c3");
+  });
+
+  void it("runs maintenance.py daily with its own narrower role", async () => {
+    const cloud = await useLakeMockCloud();
+    const { component, scripts } = compaction("orders");
+    await settled(component);
+    const hash = scripts.contentHash;
+
+    assert.deepEqual(cloud.one(JOB, "orders-maintenance-job").inputs, {
+      description: "dynamodb-lake: expire snapshots, rewrite small files, remove orphans of orders_current",
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/orders-maintenance-role-0a1b2c3`,
+      glueVersion: "5.0",
+      command: { name: "glueetl", pythonVersion: "3", scriptLocation: `s3://lake-bucket/_assets/glue/${hash}/maintenance.py` },
+      workerType: "G.1X",
+      numberOfWorkers: 2,
+      timeout: 240,
+      maxRetries: 0,
+      executionProperty: { maxConcurrentRuns: 1 },
+      defaultArguments: { ...sharedArguments(hash), "--older_than_hours": "72", "--tombstone_retention_hours": "168" },
+    });
+    assert.deepEqual(cloud.one(TRIGGER, "orders-maintenance-schedule").inputs, {
+      type: "SCHEDULED",
+      schedule: "cron(17 3 * * ? *)",
+      startOnCreation: true,
+      enabled: true,
+      actions: [{ jobName: "orders-maintenance-job-0a1b2c3" }],
+      description: "dynamodb-lake maintenance schedule",
+    });
+    assert.deepStrictEqual(
+      parseJson(cloud.one(ROLE_POLICY, "orders-maintenance-policy").inputs.policy),
+      compactionJobPolicy({
+        scope: SCOPE,
+        lake: "s3://lake-bucket/",
+        readPrefixes: [],
+        writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "_lake/Orders/"],
+        assetsPrefix: "_assets/glue/",
+        database: "lake_db",
+        catalogTables: ["orders_current", "orders_tombstones"],
+      }),
+    );
+    assert.equal(await valueOf(component.maintenanceJobName), "orders-maintenance-job-0a1b2c3");
+  });
+
+  void it("notifies a created topic, that only this rule may publish to, when any of the table's jobs fails", async () => {
+    const cloud = await useLakeMockCloud();
+    const { component } = compaction("orders");
+    await settled(component);
+
+    const ruleArn = mockArn(RULE, "orders-job-failed");
+    const topicArn = mockArn(TOPIC, "orders-alarms");
+    const rule = cloud.one(RULE, "orders-job-failed").inputs;
+    assert.equal(rule.description, "dynamodb-lake: a snapshot, compaction or maintenance run failed, timed out or errored");
+    assert.deepEqual(parseJson(rule.eventPattern), {
+      source: ["aws.glue"],
+      "detail-type": ["Glue Job State Change"],
+      detail: {
+        jobName: ["orders-snapshot-job", "orders-compaction-job-0a1b2c3", "orders-maintenance-job-0a1b2c3"],
+        state: ["FAILED", "TIMEOUT", "ERROR"],
+      },
+    });
+    assert.deepEqual(cloud.one(TARGET, "orders-job-failed-notify").inputs, {
+      rule: "orders-job-failed-0a1b2c3",
+      arn: topicArn,
+      inputTransformer: {
+        inputPaths: { job: "$.detail.jobName", run: "$.detail.jobRunId", state: "$.detail.state", message: "$.detail.message", time: "$.time" },
+        inputTemplate:
+          '{"alarm":"dynamodb-lake Glue job run did not succeed","job":<job>,"run":<run>,"state":<state>,"time":<time>,"message":<message>}',
+      },
+    });
+    const topicPolicy = cloud.one(TOPIC_POLICY, "orders-alarms-policy").inputs;
+    assert.equal(topicPolicy.arn, topicArn);
+    assert.deepEqual(parseJson(topicPolicy.policy), topicPublishPolicy(topicArn, ruleArn));
+
+    assert.deepEqual(cloud.one(ALARM, "orders-job-failed-alarm").inputs, {
+      alarmDescription: "dynamodb-lake: a Glue job run of Orders failed in the last 15 minutes",
+      namespace: "AWS/Events",
+      metricName: "TriggeredRules",
+      dimensions: { RuleName: "orders-job-failed-0a1b2c3" },
+      statistic: "Sum",
+      period: 900,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+    assert.equal(await valueOf(component.alarmTopicArn), topicArn);
+  });
+
+  void it("sends to a given topic without creating or changing one", async () => {
+    const cloud = await useLakeMockCloud();
+    const given = "arn:aws:sns:us-west-2:123456789012:lake-alarms";
+    const { component } = compaction("given", { alarmTopicArn: given });
+    await settled(component);
+    assert.deepEqual(cloud.ofType(TOPIC), []);
+    assert.deepEqual(cloud.ofType(TOPIC_POLICY), []);
+    assert.equal(cloud.one(TARGET, "given-job-failed-notify").inputs.arn, given);
+    assert.equal(await valueOf(component.alarmTopicArn), given);
+  });
+
+  void it("takes schedules, workers, timeouts, retention, declared columns, KMS keys and tags", async () => {
+    const cloud = await useLakeMockCloud();
+    const kms = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const { component } = compaction("tuned", {
+      schedule: "cron(0/5 * * * ? *)",
+      workerType: "G.2X",
+      numberOfWorkers: 4,
+      timeoutMinutes: 30,
+      maintenanceSchedule: "cron(0 1 ? * SUN *)",
+      maintenanceWorkerType: "G.4X",
+      maintenanceNumberOfWorkers: 8,
+      maintenanceTimeoutMinutes: 480,
+      snapshotRetentionHours: 24,
+      tombstoneRetentionHours: 720,
+      declaredColumns: { total: "decimal(38,2)" },
+      kmsKeyArns: [kms],
+      tags: { team: "data" },
+    });
+    await settled(component);
+    const compact = cloud.one(JOB, "tuned-compaction-job").inputs as Record<string, unknown> & { defaultArguments: Record<string, string> };
+    const maintain = cloud.one(JOB, "tuned-maintenance-job").inputs as Record<string, unknown> & { defaultArguments: Record<string, string> };
+    assert.deepEqual([compact.workerType, compact.numberOfWorkers, compact.timeout, compact.tags], ["G.2X", 4, 30, { team: "data" }]);
+    assert.deepEqual([maintain.workerType, maintain.numberOfWorkers, maintain.timeout], ["G.4X", 8, 480]);
+    assert.equal(compact.defaultArguments["--declared_columns"], '{"total":"decimal(38,2)"}');
+    assert.equal(maintain.defaultArguments["--declared_columns"], '{"total":"decimal(38,2)"}');
+    assert.equal(maintain.defaultArguments["--older_than_hours"], "24");
+    assert.equal(maintain.defaultArguments["--tombstone_retention_hours"], "720");
+    assert.equal(cloud.one(TRIGGER, "tuned-compaction-schedule").inputs.schedule, "cron(0/5 * * * ? *)");
+    assert.equal(cloud.one(TRIGGER, "tuned-maintenance-schedule").inputs.schedule, "cron(0 1 ? * SUN *)");
+    assert.deepEqual(cloud.one(TOPIC, "tuned-alarms").inputs.tags, { team: "data" });
+    assert.deepStrictEqual(
+      parseJson(cloud.one(ROLE_POLICY, "tuned-compaction-policy").inputs.policy),
+      compactionJobPolicy({
+        scope: SCOPE,
+        lake: "s3://lake-bucket/",
+        readPrefixes: ["changes/Orders/", "overflow/Orders/"],
+        writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "quarantine/Orders/", "_lake/Orders/"],
+        assetsPrefix: "_assets/glue/",
+        database: "lake_db",
+        catalogTables: ["orders_current", "orders_tombstones"],
+        startJobNames: ["orders-snapshot-job"],
+        kmsKeyArns: [kms],
+      }),
+    );
+    assert.deepStrictEqual(
+      parseJson(cloud.one(ROLE_POLICY, "tuned-maintenance-policy").inputs.policy),
+      compactionJobPolicy({
+        scope: SCOPE,
+        lake: "s3://lake-bucket/",
+        readPrefixes: [],
+        writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "_lake/Orders/"],
+        assetsPrefix: "_assets/glue/",
+        database: "lake_db",
+        catalogTables: ["orders_current", "orders_tombstones"],
+        kmsKeyArns: [kms],
+      }),
+    );
+  });
+
+  void it("creates the compaction schedule only after the capture path, so the first run finds capture live", async () => {
+    const cloud = await useLakeMockCloud();
+    let open = (): void => undefined;
+    const gate = new Promise<string>((resolve) => {
+      open = () => resolve("capture-mapping");
+    });
+    const capture = new aws.sqs.Queue("capture-mapping", { name: pulumi.output(gate) });
+    const { component } = compaction("ordered", { captureReady: [capture] });
+    await valueOf(component.compactionJob.urn);
+    await valueOf(component.maintenanceTrigger.urn);
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      cloud.ofType(TRIGGER).map((t) => t.name),
+      ["ordered-maintenance-schedule"],
+      "the compaction schedule waits for the capture path",
+    );
+    open();
+    await settled(component);
+    const order = cloud.resources.map((r) => r.name);
+    assert.ok(order.indexOf("capture-mapping") < order.indexOf("ordered-compaction-schedule"), order.join(", "));
+  });
+
+  void it("fails the preview on a schedule Glue would refuse", async () => {
+    const cloud = await useLakeMockCloud();
+    const message =
+      'schedule "rate(15 minutes)" is not a Glue schedule: write cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) in UTC, e.g. "cron(0/15 * * * ? *)"';
+    const failures = await previewFailures(async () => {
+      const { component } = compaction("rated", { schedule: "rate(15 minutes)" });
+      await valueOf(component.compactionJob.urn);
+    });
+    assertOnlyFailure(failures, message);
+    assert.deepEqual(cloud.ofType(TRIGGER).map((t) => t.name), ["rated-maintenance-schedule"]);
+  });
+
+  void it("fails the preview on a retention that is not a positive number of hours", async () => {
+    await useLakeMockCloud();
+    const message = "snapshotRetentionHours must be a positive number of hours; got 0";
+    const failures = await previewFailures(async () => {
+      const { component } = compaction("no-retention", { snapshotRetentionHours: 0 });
+      await valueOf(component.compactionJob.urn);
+    });
+    assertOnlyFailure(failures, message);
+  });
+});
+
+void describe("jobFailurePattern", () => {
+  void it("matches the given jobs' failed, timed-out and errored runs only", () => {
+    assert.deepEqual(jobFailurePattern(["a", "b"]), {
+      source: ["aws.glue"],
+      "detail-type": ["Glue Job State Change"],
+      detail: { jobName: ["a", "b"], state: ["FAILED", "TIMEOUT", "ERROR"] },
+    });
+  });
+});
+
+void describe("checkSchedule", () => {
+  void it("accepts 6-field cron expressions", () => {
+    for (const ok of ["cron(0/15 * * * ? *)", "cron(17 3 * * ? *)", "cron(0 1 ? * SUN *)", "cron(0/5 8-18 ? * MON-FRI *)"]) assert.equal(checkSchedule("s", ok), ok);
+  });
+  void it("rejects rate(), 5-field cron and plain text, naming the form", () => {
+    for (const bad of ["rate(15 minutes)", "cron(0/15 * * * ?)", "*/15 * * * *", "cron(0/15 * * * ? * *)", ""]) {
+      assert.throws(() => checkSchedule("schedule", bad), {
+        message: `schedule ${JSON.stringify(bad)} is not a Glue schedule: write cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) in UTC, e.g. "cron(0/15 * * * ? *)"`,
+      });
+    }
+  });
+});
+
+void describe("checkHours", () => {
+  void it("accepts positive hours, fractions included", () => {
+    assert.equal(checkHours("h", 0.5), "0.5");
+    assert.equal(checkHours("h", 168), "168");
+  });
+  void it("rejects zero, negatives, NaN and infinity", () => {
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) assert.throws(() => checkHours("h", bad), /^Error: h must be a positive number of hours/);
+  });
+});

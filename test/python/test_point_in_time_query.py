@@ -1,0 +1,129 @@
+"""The README's point-in-time query ("the table as of time X" from `<t>_changes` and `<t>_live`), run
+on DuckDB over random histories: it must give exactly the items the history held at X."""
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pytest
+
+from dynamodb_lake import ddb_json
+from live_view_harness import Lake, change_row, generate, parse_athena, pad, to_duckdb, ts, utc_now_ms
+from live_view_model import Shape
+
+SPEC = {"tableName": "Orders", "database": "lake", "bucket": "lake-bucket",
+        "keys": [{"name": "pk", "type": "S"}, {"name": "sk", "type": "N"}], "declaredColumns": {"status": "string"}}
+
+# Athena SQL exactly as the README shows it, with X as a placeholder.
+AS_OF_X = """
+WITH changed_after_x AS (
+  SELECT
+    json_extract_scalar(keys, '$.pk.S') AS pk_text,
+    json_extract_scalar(keys, '$.sk.N') AS sk_text,
+    op,
+    old_image,
+    overflow,
+    row_number() OVER (
+      PARTITION BY json_extract_scalar(keys, '$.pk.S'), json_extract_scalar(keys, '$.sk.N')
+      ORDER BY lpad(seq, 40, '0')
+    ) AS nth_change
+  FROM lake.orders_changes
+  WHERE dt >= '{x_day}'
+    AND ts_ms > to_unixtime(TIMESTAMP '{x} UTC') * 1000
+    AND seq IS NOT NULL
+),
+first_change_after_x AS (
+  SELECT * FROM changed_after_x WHERE nth_change = 1
+)
+SELECT pk_text AS pk, CAST(sk_text AS decimal(38,0)) AS sk, old_image AS item, overflow
+FROM first_change_after_x
+WHERE op <> 'INSERT'
+UNION ALL
+SELECT live.pk, live.sk, live.item, CAST(NULL AS varchar) AS overflow
+FROM lake.orders_live AS live
+WHERE NOT EXISTS (
+  SELECT 1 FROM first_change_after_x AS f
+  WHERE f.pk_text = json_extract_scalar(live._key, '$.pk.S')
+    AND f.sk_text = json_extract_scalar(live._key, '$.sk.N')
+)
+"""
+
+
+@pytest.fixture(scope="module")
+def definition() -> dict:
+    return generate([SPEC])[0]
+
+
+def history(rng: random.Random, shape: Shape, start_ms: int):
+    """Snapshot items, then changes with old and new images, over about a day and a half."""
+    universe = [{"pk": {"S": p}, "sk": {"N": s}} for p in ("a", 'q"\\', "é") for s in ("1", "-7")]
+    state = {shape.canonical(k): {**k, "status": {"S": "snapshot"}} for k in universe if rng.random() < 0.5}
+    snapshot = dict(state)
+    events, now, raw = [], start_ms, 10**20
+    for n in range(rng.randint(1, 40)):
+        keys = rng.choice(universe)
+        key = shape.canonical(keys)
+        now += rng.choice([0, 1000, 3_600_000, 7_200_000])
+        raw += rng.randint(1, 10**6)
+        before = state.get(key)
+        if before is not None and rng.random() < 0.3:
+            op, after = "REMOVE", None
+        else:
+            op, after = ("MODIFY" if before else "INSERT"), {**keys, "status": {"S": f"v{n}"}}
+        events.append({"op": op, "seq": pad(str(raw)), "ts_ms": now, "keys": keys, "old": before, "new": after})
+        state[key] = after
+    return snapshot, events
+
+
+def state_at(shape: Shape, snapshot: dict, events: list[dict], x_ms: int) -> dict:
+    state = dict(snapshot)
+    for event in events:
+        if event["ts_ms"] <= x_ms:
+            state[shape.canonical(event["keys"])] = event["new"]
+    return {k: v for k, v in state.items() if v is not None}
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_table_as_of_x_equals_the_history_at_x(definition, seed):
+    rng = random.Random(seed)
+    shape = Shape.of(SPEC, definition)
+    start_ms = utc_now_ms() - 40 * 3_600_000  # inside the live view's lookback
+    snapshot, events = history(rng, shape, start_ms)
+
+    merged = rng.randint(0, len(events))
+    current = {k: (v, "0" * 40, start_ms) for k, v in snapshot.items()}
+    tombstones = {}
+    for event in events[:merged]:
+        key = shape.canonical(event["keys"])
+        if event["new"] is None:
+            current.pop(key, None)
+            tombstones[key] = event
+        else:
+            current[key] = (event["new"], event["seq"], event["ts_ms"])
+
+    lake = Lake(definition, "lake", "orders")
+    lake.current = [shape.current_row(it, s, ms) for it, s, ms in current.values()]
+    lake.tombstones = [{"_key": k, "_seq": e["seq"], "_ts": ts(e["ts_ms"])} for k, e in tombstones.items()]
+    for event in events:
+        day = datetime.fromtimestamp(event["ts_ms"] / 1000, timezone.utc).date().isoformat()
+        for _ in range(rng.choice([1, 1, 2])):
+            lake.changes.append(change_row(op=event["op"], seq=event["seq"], keys=event["keys"], new_image=event["new"],
+                                           old_image=event["old"], ts_ms=event["ts_ms"], dt=day))
+    rng.shuffle(lake.changes)
+
+    x_ms = rng.choice([start_ms - 1, *(e["ts_ms"] for e in events), events[-1]["ts_ms"] + 1, start_ms + 3_600_500])
+    x = datetime(1970, 1, 1) + timedelta(milliseconds=x_ms)
+    sql = AS_OF_X.format(x=x.isoformat(sep=" ", timespec="milliseconds"), x_day=x.date().isoformat())
+    parse_athena(sql)
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    lake.build(con)
+    con.execute(f"CREATE VIEW lake.orders_live AS {to_duckdb(definition['sql'])}")
+    rows = con.execute(to_duckdb(sql)).fetchall()
+
+    got = {ddb_json.canonical_key(json.loads(item), ["pk", "sk"]): json.loads(item) for _, _, item, _ in rows}
+    assert len(got) == len(rows), "an item listed twice"
+    assert got == state_at(shape, snapshot, events, x_ms)
