@@ -12,7 +12,43 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type AttributeValue, type _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+
+/** An attribute value in a Lambda event: binary as base64 text. */
+export type LambdaAttributeValue =
+  | { B: string }
+  | { BS: string[] }
+  | { M: Record<string, LambdaAttributeValue> }
+  | { L: LambdaAttributeValue[] }
+  | { S: string }
+  | { N: string }
+  | { SS: string[] }
+  | { NS: string[] }
+  | { BOOL: boolean }
+  | { NULL: boolean };
+
+/** One record of a DynamoDB Streams event as Lambda sends it to a function (the shape of `aws-lambda`'s DynamoDBRecord). */
+export interface DynamoDBRecord {
+  eventID?: string;
+  eventName?: "INSERT" | "MODIFY" | "REMOVE";
+  eventVersion?: string;
+  eventSource?: string;
+  awsRegion?: string;
+  eventSourceARN?: string;
+  userIdentity?: { type?: string; principalId?: string };
+  dynamodb?: {
+    ApproximateCreationDateTime?: number;
+    Keys?: Record<string, LambdaAttributeValue>;
+    NewImage?: Record<string, LambdaAttributeValue>;
+    OldImage?: Record<string, LambdaAttributeValue>;
+    SequenceNumber?: string;
+    SizeBytes?: number;
+    StreamViewType?: "KEYS_ONLY" | "NEW_AND_OLD_IMAGES" | "NEW_IMAGE" | "OLD_IMAGE";
+  };
+}
+
+export interface DynamoDBStreamEvent {
+  Records: DynamoDBRecord[];
+}
 
 /** Where a failed batch sits in its stream, as Lambda's on-failure record gives it. */
 export interface StreamBatchInfo {

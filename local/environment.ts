@@ -2,10 +2,12 @@
  * Everything a local run shares: the emulator, its clients, one local Spark
  * session and a warehouse folder. Stopped as a whole, also on Ctrl-C.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { destroyClients, localClients, type LocalClients } from "./aws";
+import { onCleanup } from "./cleanup";
 import { startMoto, type MotoServer } from "./moto";
 import { SparkRunner } from "./spark-runner";
 
@@ -19,6 +21,11 @@ export interface LocalEnvironment {
 
 export async function startEnvironment(options: { keepWorkDir?: boolean } = {}): Promise<LocalEnvironment> {
   const workDir = await mkdtemp(path.join(tmpdir(), "dynamodb-lake-local-"));
+  const removeWorkDir = (): void => {
+    if (!options.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
+  };
+  // Registered first, so it runs last: after Spark, which writes there, has stopped (also on Ctrl-C).
+  const unregister = onCleanup("work folder", () => Promise.resolve(removeWorkDir()), removeWorkDir);
   const moto = await startMoto();
   const clients = localClients(moto.endpoint);
   const spark = new SparkRunner(moto.endpoint, path.join(workDir, "warehouse"));
@@ -31,7 +38,8 @@ export async function startEnvironment(options: { keepWorkDir?: boolean } = {}):
       await spark.stop();
       destroyClients(clients);
       await moto.stop();
-      if (!options.keepWorkDir) await rm(workDir, { recursive: true, force: true });
+      unregister();
+      removeWorkDir();
     },
   };
 }

@@ -13,7 +13,7 @@ COMMON = (
     ("--key_schema", None, "key attributes, e.g. pk:S,sk:N or sk:N:decimal(38,6) (required)"),
     ("--declared_columns", "{}", 'JSON object of attribute → Athena type, e.g. {"price":"decimal(38,2)"}'),
     ("--buckets", "16", "bucket(N, _key) partitions, used when the table is created"),
-    ("--region", "", "AWS region for boto3 calls (default: the environment's)"),
+    ("--region", "", "AWS region for boto3 calls; empty means the environment's"),
 )
 
 TRUE = ("1", "true", "yes", "y", "on")

@@ -138,3 +138,24 @@ def test_storage_on_s3_lists_reads_copies_and_checks_existence(moto, monkeypatch
     assert storage.read_bytes("s3://storage-check/quarantine/T/dt=1/a.gz") == b"abc"
     assert storage.exists("s3://storage-check/changes/T/dt=1/a.gz")
     assert not storage.exists("s3://storage-check/changes/T/dt=1/a")  # a prefix of a key is not the key
+
+
+def test_metrics_and_the_snapshot_job_start_reach_the_services(moto, monkeypatch):
+    import boto3
+
+    import compact
+    from dynamodb_lake import metrics
+
+    apply_env(moto, monkeypatch)
+    metrics.put("Orders", {"files": 3, "records": 7, "applied": 5, "deleted": 1, "quarantined": 1, "bytes": 900})
+    cloudwatch = boto3.client("cloudwatch", endpoint_url=moto.url)
+    names = {m["MetricName"] for m in cloudwatch.list_metrics(Namespace="DynamoDbLake")["Metrics"]}
+    assert names == {"DeltaFiles", "DeltaRecords", "ItemsApplied", "ItemsDeleted", "FilesQuarantined", "DeltaBytes"}
+
+    glue = boto3.client("glue", endpoint_url=moto.url)
+    glue.create_job(Name="orders-load-snapshot", Role="arn:aws:iam::123456789012:role/glue",
+                    Command={"Name": "glueetl", "ScriptLocation": "s3://lake/_assets/load_snapshot.py"})
+    lines: list[str] = []
+    compact.start_snapshot_job("orders-load-snapshot", "", lines.append)
+    assert lines[0].startswith("started snapshot job orders-load-snapshot: ")
+    assert len(glue.get_job_runs(JobName="orders-load-snapshot")["JobRuns"]) == 1

@@ -125,7 +125,7 @@ void describe("DynamoDbLake (Pulumi mocks)", () => {
   });
 
   void it("names every child within AWS's limits for a 60-character table name and a long stack name", async () => {
-    // Today's longest names: `<lake>-<table>-compaction-maintenance-role` and the Lambda function's 64.
+    // Unshortened, `<lake>-<table>-compaction-maintenance-role` alone would be 116 characters against IAM's 64.
     const long = "customer-order-events-by-region-and-day-for-billing.archive2";
     assert.equal(long.length, 60);
     cloud.addLakeTable(long, { hashKey: "pk", attributes: [{ name: "pk", type: "S" }], pointInTimeRecovery: true });

@@ -48,6 +48,20 @@ void describe("parseLakeArgs", () => {
     assert.deepEqual(parseLakeArgs(["status", "--job", "c", "--runs", "200"]), { command: "status", job: "c", runs: 200 });
   });
 
+  void it("reads replay-dlq with its options", () => {
+    const url = "https://sqs.us-west-2.amazonaws.com/123456789012/lake-orders-dlq-0a1b2c3";
+    assert.deepEqual(parseLakeArgs(["replay-dlq", "--queue-url", url, "--function", "lake-orders-function-0a1b2c3"]), {
+      command: "replay-dlq",
+      queueUrl: url,
+      functionName: "lake-orders-function-0a1b2c3",
+      dryRun: false,
+    });
+    assert.deepEqual(
+      parseLakeArgs(["replay-dlq", "--dry-run", "--max", "3", "--region", "us-west-2", "--queue-url", "http://127.0.0.1:5000/123456789012/q", "--function", "arn:aws:lambda:us-west-2:123456789012:function:f"]),
+      { command: "replay-dlq", queueUrl: "http://127.0.0.1:5000/123456789012/q", functionName: "arn:aws:lambda:us-west-2:123456789012:function:f", dryRun: true, max: 3, region: "us-west-2" },
+    );
+  });
+
   void it("shows help for no command, help, --help and -h", () => {
     for (const argv of [[], ["help"], ["--help"], ["-h"]]) assert.deepEqual(parseLakeArgs(argv), { command: "help" });
   });
@@ -69,6 +83,13 @@ void describe("parseLakeArgs", () => {
     [["compact", "--job", "a", "--runs", "3"], "--runs applies to status only"],
     [["compact", "--job", "a", "--poll", "-1"], '--poll needs a whole number from 1 to 3600, got "-1"'],
     [["compact", "--job", "a", "--poll", "0"], '--poll needs a whole number from 1 to 3600, got "0"'],
+    [["replay-dlq", "--function", "f"], "replay-dlq needs --queue-url <dead-letter queue URL> (stack output tables.<id>.deadLetterQueueUrl)"],
+    [["replay-dlq", "--queue-url", "https://sqs.us-west-2.amazonaws.com/123456789012/q"], "replay-dlq needs --function <capture function name> (stack output tables.<id>.functionName)"],
+    [["replay-dlq", "--queue-url", "lake-orders-dlq", "--function", "f"], '--queue-url "lake-orders-dlq" is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>)'],
+    [["replay-dlq", "--queue-url", "https://sqs.us-west-2.amazonaws.com/123456789012/q", "--function", "f.x"], '--function "f.x" is not a Lambda function name or ARN'],
+    [["replay-dlq", "--queue-url", "https://sqs.us-west-2.amazonaws.com/123456789012/q", "--function", "f", "--max", "0"], '--max needs a whole number from 1 to 100000, got "0"'],
+    [["replay-dlq", "--queue-url", "https://sqs.us-west-2.amazonaws.com/123456789012/q", "--function", "f", "--job", "j"], 'unknown option "--job" for replay-dlq'],
+    [["replay-dlq", "--queue-url", "a", "--queue-url", "b"], "--queue-url given twice"],
   ];
   for (const [argv, message] of rejected) {
     void it(`rejects ${argv.join(" ")}`, () => {
