@@ -114,7 +114,7 @@ def run(spark, args, say=print) -> dict:
     else:
         raise SystemExit("--mode must be export or scan")
     tables.create_tables(spark, names, schema, int(args.buckets))
-    tables.add_declared_columns(spark, names.current, schema)
+    tables.add_declared_columns(spark, names.current, schema, fill_existing=False)  # the overwrite fills them
     rows = to_current_columns(spark.createDataFrame(rdd, raw_struct(schema)), schema)
     (aligned(rows, spark.table(names.current).schema.fields).writeTo(names.current)
      .option(f"snapshot-property.{LEDGER_PROPERTY}", NO_LEDGER)

@@ -9,22 +9,10 @@
  * Message parsing, the stream-record → Lambda-record mapping and the payload split are pure; the
  * SQS, DynamoDB Streams and Lambda clients are injected, so tests use fakes or a local moto.
  */
-import { GetRecordsCommand, GetShardIteratorCommand, type AttributeValue, type _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
+import { GetRecordsCommand, GetShardIteratorCommand, type _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-
-/** An attribute value in a Lambda event: binary as base64 text. */
-export type LambdaAttributeValue =
-  | { B: string }
-  | { BS: string[] }
-  | { M: Record<string, LambdaAttributeValue> }
-  | { L: LambdaAttributeValue[] }
-  | { S: string }
-  | { N: string }
-  | { SS: string[] }
-  | { NS: string[] }
-  | { BOOL: boolean }
-  | { NULL: boolean };
+import { toLambdaImage, type LambdaAttributeValue } from "./lambda-attribute-value";
 
 /** One record of a DynamoDB Streams event as Lambda sends it to a function (the shape of `aws-lambda`'s DynamoDBRecord). */
 export interface DynamoDBRecord {
@@ -131,26 +119,6 @@ export function parseDeadLetter(body: string): StreamBatchInfo {
 /** The source table's name, from the stream ARN. */
 export const tableOfStream = (streamArn: string): string => streamArn.split(":")[5]?.split("/")[1] ?? "?";
 
-const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
-
-function lambdaValue(value: AttributeValue): LambdaAttributeValue {
-  if (value.B !== undefined) return { B: base64(value.B) };
-  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
-  if (value.M !== undefined) return { M: lambdaImage(value.M) };
-  if (value.L !== undefined) return { L: value.L.map(lambdaValue) };
-  if (value.S !== undefined) return { S: value.S };
-  if (value.N !== undefined) return { N: value.N };
-  if (value.SS !== undefined) return { SS: value.SS };
-  if (value.NS !== undefined) return { NS: value.NS };
-  if (value.BOOL !== undefined) return { BOOL: value.BOOL };
-  if (value.NULL !== undefined) return { NULL: value.NULL };
-  throw new Error(`unknown attribute value ${JSON.stringify(value)}`);
-}
-
-function lambdaImage(image: Record<string, AttributeValue>): Record<string, LambdaAttributeValue> {
-  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, lambdaValue(value)]));
-}
-
 /**
  * One stream record as Lambda hands it to a function: binary as base64, creation time in epoch
  * seconds, the stream ARN as eventSourceARN, and userIdentity in Lambda's lower-case keys (TTL deletes).
@@ -160,9 +128,9 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
   if (s?.SequenceNumber === undefined) throw new Error(`stream record without a SequenceNumber: ${JSON.stringify(record)}`);
   const dynamodb: NonNullable<DynamoDBRecord["dynamodb"]> = {
     ...(s.ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(s.ApproximateCreationDateTime.getTime() / 1000) } : {}),
-    ...(s.Keys ? { Keys: lambdaImage(s.Keys) } : {}),
-    ...(s.NewImage ? { NewImage: lambdaImage(s.NewImage) } : {}),
-    ...(s.OldImage ? { OldImage: lambdaImage(s.OldImage) } : {}),
+    ...(s.Keys ? { Keys: toLambdaImage(s.Keys) } : {}),
+    ...(s.NewImage ? { NewImage: toLambdaImage(s.NewImage) } : {}),
+    ...(s.OldImage ? { OldImage: toLambdaImage(s.OldImage) } : {}),
     SequenceNumber: s.SequenceNumber,
     ...(s.SizeBytes !== undefined ? { SizeBytes: s.SizeBytes } : {}),
     ...(s.StreamViewType ? { StreamViewType: s.StreamViewType } : {}),

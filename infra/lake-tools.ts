@@ -89,6 +89,35 @@ function positiveInteger(flag: string, value: string, max: number): number {
   return n;
 }
 
+/**
+ * Splits a command's options into `--flag value` pairs (each at most once) and one on/off switch;
+ * anything else is refused, naming the option (`unknownSuffix` names the command where it helps).
+ */
+function readFlags(
+  rest: readonly string[],
+  valueFlags: readonly string[],
+  switchFlag: string,
+  unknownSuffix: string,
+): { flags: Map<string, string>; switched: boolean } {
+  const flags = new Map<string, string>();
+  let switched = false;
+  for (let i = 0; i < rest.length; i += 1) {
+    const flag = rest[i] as string;
+    if (flag === switchFlag) {
+      switched = true;
+    } else if (valueFlags.includes(flag)) {
+      const value = rest[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+      if (flags.has(flag)) throw new UsageError(`${flag} given twice`);
+      flags.set(flag, value);
+      i += 1;
+    } else {
+      throw new UsageError(`unknown option ${JSON.stringify(flag)}${unknownSuffix}`);
+    }
+  }
+  return { flags, switched };
+}
+
 export function parseLakeArgs(argv: readonly string[]): LakeCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help" };
@@ -96,22 +125,7 @@ export function parseLakeArgs(argv: readonly string[]): LakeCommand {
     throw new UsageError(`unknown command ${JSON.stringify(command)}; expected one of ${COMMANDS.join(", ")}`);
   }
   if (command === "replay-dlq") return parseReplayArgs(rest);
-  const flags = new Map<string, string>();
-  let wait = false;
-  for (let i = 0; i < rest.length; i += 1) {
-    const flag = rest[i] as string;
-    if (flag === "--wait") {
-      wait = true;
-    } else if (flag === "--job" || flag === "--runs" || flag === "--region" || flag === "--poll") {
-      const value = rest[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      if (flags.has(flag)) throw new UsageError(`${flag} given twice`);
-      flags.set(flag, value);
-      i += 1;
-    } else {
-      throw new UsageError(`unknown option ${JSON.stringify(flag)}`);
-    }
-  }
+  const { flags, switched: wait } = readFlags(rest, ["--job", "--runs", "--region", "--poll"], "--wait", "");
   const job = flags.get("--job");
   if (job === undefined) throw new UsageError(`${command} needs --job <glue job name> (see the stack outputs)`);
   if (!GLUE_JOB_NAME.test(job)) throw new UsageError(`--job ${JSON.stringify(job)} is not a Glue job name`);
@@ -128,22 +142,7 @@ export function parseLakeArgs(argv: readonly string[]): LakeCommand {
 }
 
 function parseReplayArgs(rest: readonly string[]): LakeCommand {
-  const flags = new Map<string, string>();
-  let dryRun = false;
-  for (let i = 0; i < rest.length; i += 1) {
-    const flag = rest[i] as string;
-    if (flag === "--dry-run") {
-      dryRun = true;
-    } else if (flag === "--queue-url" || flag === "--function" || flag === "--max" || flag === "--region") {
-      const value = rest[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      if (flags.has(flag)) throw new UsageError(`${flag} given twice`);
-      flags.set(flag, value);
-      i += 1;
-    } else {
-      throw new UsageError(`unknown option ${JSON.stringify(flag)} for replay-dlq`);
-    }
-  }
+  const { flags, switched: dryRun } = readFlags(rest, ["--queue-url", "--function", "--max", "--region"], "--dry-run", " for replay-dlq");
   const queueUrl = flags.get("--queue-url");
   const functionName = flags.get("--function");
   if (queueUrl === undefined) throw new UsageError("replay-dlq needs --queue-url <dead-letter queue URL> (stack output tables.<id>.deadLetterQueueUrl)");

@@ -6,15 +6,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  DEFAULT_NUMBER_OF_WORKERS,
-  DEFAULT_WORKER_TYPE,
-  GLUE_VERSION,
-  glueRuntimeArguments,
-  tableJobArguments,
-} from "./glue-job-arguments";
+import { glueRuntimeArguments, tableJobArguments } from "./glue-job-arguments";
+import { glueJobWithRole } from "./glue-job-with-role";
 import { GLUE_ASSETS_PREFIX, type GlueScripts } from "./glue-scripts-asset";
-import { compactionJobPolicy, glueTrustPolicy, topicPublishPolicy } from "./iam";
+import { compactionJobPolicy, topicPublishPolicy } from "./iam";
 import { lakeScope } from "./lake-scope";
 import { autoName, NAME_RULES } from "./resource-name";
 import { changesPrefix, currentTableName, LAKE_PREFIXES, ledgerPrefix, overflowTablePrefix, quarantinePrefix, warehouseTablePrefix } from "./layout";
@@ -179,7 +174,7 @@ export class TableCompaction extends pulumi.ComponentResource {
         "--state_uri": `s3://${bucket}/${ledgerPrefix(t)}`,
       }));
 
-    const compaction = this.glueJob(`${name}-compaction`, {
+    const { job: compaction } = glueJobWithRole(this, `${name}-compaction`, {
       description: pulumi.interpolate`dynamodb-lake: merge new deltas of ${table} into ${table.apply(currentTableName)}`,
       account,
       policy: compactionPolicy,
@@ -199,7 +194,7 @@ export class TableCompaction extends pulumi.ComponentResource {
     this.compactionJob = compaction;
     this.compactionJobName = compaction.name;
 
-    const maintenance = this.glueJob(`${name}-maintenance`, {
+    const { job: maintenance } = glueJobWithRole(this, `${name}-maintenance`, {
       description: pulumi.interpolate`dynamodb-lake: expire snapshots, rewrite small files, remove orphans of ${table.apply(currentTableName)}`,
       account,
       policy: maintenancePolicy,
@@ -303,46 +298,5 @@ export class TableCompaction extends pulumi.ComponentResource {
       maintenanceJobName: this.maintenanceJobName,
       alarmTopicArn: this.alarmTopicArn,
     });
-  }
-
-  /** A Glue 5.0 job with its own role, run one at a time. */
-  private glueJob(
-    name: string,
-    j: {
-      account: pulumi.Output<string>;
-      description: pulumi.Input<string>;
-      policy: pulumi.Output<unknown>;
-      script: pulumi.Input<string>;
-      workerType?: pulumi.Input<string>;
-      numberOfWorkers?: pulumi.Input<number>;
-      timeout: pulumi.Input<number>;
-      defaultArguments: pulumi.Input<Record<string, string>>;
-      tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    },
-  ): aws.glue.Job {
-    const role = new aws.iam.Role(
-      autoName(NAME_RULES.iamRole, name, "role"),
-      { assumeRolePolicy: j.account.apply((account) => JSON.stringify(glueTrustPolicy(account))), description: j.description, tags: j.tags },
-      { parent: this },
-    );
-    const policy = new aws.iam.RolePolicy(autoName(NAME_RULES.rolePolicy, name, "policy"), { role: role.id, policy: j.policy.apply((p) => JSON.stringify(p)) }, { parent: this });
-    return new aws.glue.Job(
-      autoName(NAME_RULES.glueJob, name, "job"),
-      {
-        description: j.description,
-        roleArn: role.arn,
-        glueVersion: GLUE_VERSION,
-        command: { name: "glueetl", pythonVersion: "3", scriptLocation: j.script },
-        workerType: j.workerType ?? DEFAULT_WORKER_TYPE,
-        numberOfWorkers: j.numberOfWorkers ?? DEFAULT_NUMBER_OF_WORKERS,
-        timeout: j.timeout,
-        // The schedule is the retry: the next run picks up whatever this one did not commit.
-        maxRetries: 0,
-        executionProperty: { maxConcurrentRuns: 1 },
-        defaultArguments: j.defaultArguments,
-        tags: j.tags,
-      },
-      { parent: this, dependsOn: [policy] },
-    );
   }
 }

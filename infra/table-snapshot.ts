@@ -8,18 +8,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  DEFAULT_NUMBER_OF_WORKERS,
-  DEFAULT_WORKER_TYPE,
-  GLUE_VERSION,
-  glueRuntimeArguments,
-  tableJobArguments,
-} from "./glue-job-arguments";
+import { glueRuntimeArguments, tableJobArguments } from "./glue-job-arguments";
+import { glueJobWithRole } from "./glue-job-with-role";
 import { GLUE_ASSETS_PREFIX, type GlueScripts } from "./glue-scripts-asset";
-import { glueTrustPolicy, snapshotJobPolicy } from "./iam";
+import { snapshotJobPolicy } from "./iam";
 import { lakeScope } from "./lake-scope";
 import { currentTableName, exportsPrefix, LAKE_PREFIXES, warehouseTablePrefix } from "./layout";
-import { autoName, NAME_RULES } from "./resource-name";
 import { describeSourceTable, type SourceTableInput } from "./source-table";
 import { tombstonesTableName, type KeyAttribute } from "./views/table-spec";
 
@@ -146,13 +140,6 @@ export class TableSnapshot extends pulumi.ComponentResource {
         }),
       );
 
-    this.role = new aws.iam.Role(
-      autoName(NAME_RULES.iamRole, name, "role"),
-      { assumeRolePolicy: scope.apply((s) => JSON.stringify(glueTrustPolicy(s.account))), description: "dynamodb-lake snapshot job", tags: args.tags },
-      { parent: this },
-    );
-    const rolePolicy = new aws.iam.RolePolicy(autoName(NAME_RULES.rolePolicy, name, "policy"), { role: this.role.id, policy: policy.apply((p) => JSON.stringify(p)) }, { parent: this });
-
     // Two groups: pulumi.all keeps element types for up to eight inputs.
     const where = pulumi.all([this.tableName, source.arn, this.keys, args.bucket, args.database, warehouseUri, scope]);
     const how = pulumi.all([args.declaredColumns ?? {}, args.readPercent ?? DEFAULT_READ_PERCENT, args.buckets ?? DEFAULT_BUCKETS, args.scripts.extraPyFilesUri]);
@@ -170,24 +157,21 @@ export class TableSnapshot extends pulumi.ComponentResource {
         "--repair": "false",
       }));
 
-    this.job = new aws.glue.Job(
-      autoName(NAME_RULES.glueJob, name, "job"),
-      {
-        description: pulumi.interpolate`dynamodb-lake: snapshot of ${this.tableName} into ${this.currentTableName} (${mode} mode)`,
-        roleArn: this.role.arn,
-        glueVersion: GLUE_VERSION,
-        command: { name: "glueetl", pythonVersion: "3", scriptLocation: args.scripts.scriptUri("load_snapshot") },
-        workerType: args.workerType ?? DEFAULT_WORKER_TYPE,
-        numberOfWorkers: args.numberOfWorkers ?? DEFAULT_NUMBER_OF_WORKERS,
-        timeout: args.timeoutMinutes ?? DEFAULT_SNAPSHOT_TIMEOUT_MINUTES,
-        // A failed snapshot is rerun on purpose (`lake resnapshot`), never retried into a second export.
-        maxRetries: 0,
-        executionProperty: { maxConcurrentRuns: 1 },
-        defaultArguments,
-        tags: args.tags,
-      },
-      { parent: this, dependsOn: [rolePolicy, ...(args.captureReady ?? [])] },
-    );
+    const { role, job } = glueJobWithRole(this, name, {
+      account: scope.apply((s) => s.account),
+      roleDescription: "dynamodb-lake snapshot job",
+      description: pulumi.interpolate`dynamodb-lake: snapshot of ${this.tableName} into ${this.currentTableName} (${mode} mode)`,
+      policy,
+      script: args.scripts.scriptUri("load_snapshot"),
+      workerType: args.workerType,
+      numberOfWorkers: args.numberOfWorkers,
+      timeout: args.timeoutMinutes ?? DEFAULT_SNAPSHOT_TIMEOUT_MINUTES,
+      defaultArguments,
+      tags: args.tags,
+      dependsOn: args.captureReady ?? [],
+    });
+    this.role = role;
+    this.job = job;
     this.jobName = this.job.name;
     this.registerOutputs({ jobName: this.jobName, tableName: this.tableName, currentTableName: this.currentTableName });
   }

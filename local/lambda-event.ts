@@ -3,33 +3,12 @@
  * like the record Lambda hands to a function: binary as base64, creation time
  * in epoch seconds, eventSourceARN, and userIdentity on TTL deletes.
  */
-import type { AttributeValue, _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
-import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from "aws-lambda";
+import type { _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
+import type { DynamoDBRecord } from "aws-lambda";
+import { toLambdaImage } from "../infra/lambda-attribute-value";
 
 /** What DynamoDB puts on a REMOVE made by TTL. */
 export const TTL_USER_IDENTITY = { type: "Service", principalId: "dynamodb.amazonaws.com" } as const;
-
-const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
-
-export function toLambdaAttributeValue(value: AttributeValue): LambdaAttributeValue {
-  if (value.B !== undefined) return { B: base64(value.B) };
-  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
-  if (value.M !== undefined) return { M: toLambdaImage(value.M) };
-  if (value.L !== undefined) return { L: value.L.map(toLambdaAttributeValue) };
-  if (value.S !== undefined) return { S: value.S };
-  if (value.N !== undefined) return { N: value.N };
-  if (value.SS !== undefined) return { SS: value.SS };
-  if (value.NS !== undefined) return { NS: value.NS };
-  if (value.BOOL !== undefined) return { BOOL: value.BOOL };
-  if (value.NULL !== undefined) return { NULL: value.NULL };
-  throw new Error(`unknown attribute value ${JSON.stringify(value)}`);
-}
-
-export function toLambdaImage(image: Record<string, AttributeValue>): Record<string, LambdaAttributeValue> {
-  const out: Record<string, LambdaAttributeValue> = {};
-  for (const [name, value] of Object.entries(image)) out[name] = toLambdaAttributeValue(value);
-  return out;
-}
 
 export function toLambdaRecord(record: StreamRecord, streamArn: string, ttlDelete: boolean): DynamoDBRecord {
   const stream = record.dynamodb;

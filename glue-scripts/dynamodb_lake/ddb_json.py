@@ -148,7 +148,7 @@ def dynamo_text(item: dict) -> str:
 
 def declared_text(item: dict, name: str) -> str | None:
     """The text a declared column is cast from: S/N/B as their text, BOOL true/false, NULL/absent None,
-    anything else its plain JSON (the same text get_json_object gives on item_json)."""
+    anything else its plain JSON (numbers exact)."""
     if name not in item:
         return None
     tag, inner = _type_of(item[name], name)

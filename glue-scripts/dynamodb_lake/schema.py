@@ -33,6 +33,8 @@ def spark_type(athena_type: str) -> str:
         return _ATHENA_SIMPLE[text]
     if _VARCHAR.match(text):
         return "string"
+    if text == "decimal":  # Athena's default precision and scale, as the stack's preview check reads it
+        return "decimal(10,0)"
     match = _DECIMAL.match(text)
     if match and 1 <= int(match.group(1)) <= 38 and int(match.group(2)) <= int(match.group(1)):
         return f"decimal({match.group(1)},{match.group(2)})"

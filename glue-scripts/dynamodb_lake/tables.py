@@ -1,8 +1,10 @@
 """Iceberg DDL and metadata reads for <t>_current and <t>_tombstones (catalog `lake`)."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from . import ddb_json
 from .ledger import LEDGER_PROPERTY, RESTART_PROPERTY
 from .schema import TableSchema, catalog_name
 
@@ -70,19 +72,47 @@ def table_buckets(spark, table: str) -> int:
     return int(value)
 
 
-def add_declared_columns(spark, table: str, schema: TableSchema) -> list[str]:
+def add_declared_columns(spark, table: str, schema: TableSchema, fill_existing: bool = True) -> list[str]:
     """ALTER TABLE ADD COLUMNS for declared columns not yet in the table, then fills them for existing
-    rows from item_json (get_json_object returns the same text declared_text gives for new rows)."""
+    rows from `item` with the same function new rows use (ddb_json.declared_text): get_json_object on
+    item_json would re-render numbers through a double."""
+    from pyspark.sql.types import StringType
+
     present = {f.name for f in spark.table(table).schema.fields}
     added = [d for d in schema.declared if d.column not in present]
     if not added:
         return []
     spark.sql(f"ALTER TABLE {table} ADD COLUMNS ({', '.join(f'{quote(d.column)} {d.sql_type}' for d in added)})")
+    if not fill_existing:  # the caller replaces every row next
+        return [d.column for d in added]
+    spark.udf.register(_DECLARED_TEXT_UDF, declared_text_of_item, StringType())
     sets = ", ".join(
-        f"{quote(d.column)} = try_cast(get_json_object(item_json, '$[\\'{_sql_text(d.name)}\\']') AS {d.sql_type})"
+        f"{quote(d.column)} = {declared_cast(f'{_DECLARED_TEXT_UDF}(item, {_sql_string(d.name)})', d.sql_type)}"
         for d in added)
     spark.sql(f"UPDATE {table} SET {sets}")
     return [d.column for d in added]
+
+
+_DECLARED_TEXT_UDF = "dynamodb_lake_declared_text"
+
+
+def declared_cast(text_sql: str, sql_type: str) -> str:
+    """A declared column from its source text: a value that does not convert becomes NULL."""
+    return text_sql if sql_type == "string" else f"try_cast({text_sql} AS {sql_type})"
+
+
+def declared_text_of_item(item: str | None, name: str) -> str | None:
+    """The declared column's source text from the DynamoDB JSON of an item (exact: no float anywhere)."""
+    if item is None:
+        return None
+    try:
+        return ddb_json.declared_text(json.loads(item), name)
+    except (ValueError, ddb_json.ItemError):
+        return None
+
+
+def _sql_string(text: str) -> str:
+    return "'" + _sql_text(text) + "'"
 
 
 def _sql_text(text: str) -> str:

@@ -6,7 +6,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import BinaryType, LongType, StringType, StructField, StructType
 
 from .schema import TableSchema
-from .tables import quote
+from .tables import declared_cast, quote
 
 
 def raw_struct(schema: TableSchema) -> StructType:
@@ -30,8 +30,7 @@ def to_current_columns(raw: DataFrame, schema: TableSchema, keep_op: bool = Fals
     cols += [F.col("_key"), F.col("item"), F.col("item_json"), F.col("_seq"),
              F.expr("timestamp_millis(_ts_ms)").alias("_ts")]
     for d in schema.declared:
-        cast = F.col(quote(d.column)) if d.sql_type == "string" else F.expr(f"try_cast({quote(d.column)} AS {d.sql_type})")
-        cols.append(cast.alias(d.column))
+        cols.append(F.expr(declared_cast(quote(d.column), d.sql_type)).alias(d.column))
     if keep_op:
         cols.append(F.col("_op"))
     return raw.select(*cols)

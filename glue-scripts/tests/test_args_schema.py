@@ -38,6 +38,8 @@ def test_declared_columns_map_athena_types():
     declared = parse_declared('{"price":"decimal(38,2)","Status":"varchar(20)","n":"bigint","ok":"boolean"}')
     assert [(d.column, d.sql_type) for d in declared] == [
         ("status", "string"), ("n", "bigint"), ("ok", "boolean"), ("price", "decimal(38,2)")]
+    assert [d.sql_type for d in parse_declared('{"a":"decimal","b":"DECIMAL( 12 , 3 )","c":"integer"}')] == [
+        "decimal(10,0)", "decimal(12,3)", "int"]  # every spelling infra/views/athena-types.ts accepts
     with pytest.raises(ValueError, match="unsupported column type 'map<string,int>'"):
         parse_declared('{"m":"map<string,int>"}')
     with pytest.raises(ValueError, match="JSON object"):

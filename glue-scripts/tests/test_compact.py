@@ -196,3 +196,28 @@ def test_a_run_overtaken_by_another_compaction_refuses_to_commit(spark, warehous
         lake.compact(spark, fail=another_compaction_meanwhile)
     assert inner[0]["files"] == 1 and lake.compact(spark)["files"] == 0
     assert lake.items(spark) == {key("a"): (seq40(10), item_text("a", {"n": {"N": "1"}}))}
+
+
+def test_declared_columns_added_later_are_filled_exactly_for_existing_rows(spark, warehouse, database, tmp_path):
+    big = "123456789012345678901234567890.25"  # 32 significant digits: a double keeps 17
+    lake = loaded_lake(spark, tmp_path, database, warehouse, [
+        {"pk": {"S": "n"}, "price": {"N": big}, "label": {"N": big}, "tags": {"M": {"x": {"N": big}}}},
+        {"pk": {"S": "s"}, "price": {"S": "not a number"}, "label": {"BOOL": True}, "tags": {"NULL": True}}])
+    write_deltas(hour(lake, "20", "10", "1.gz"), [delta(10, "INSERT", "new", {"price": {"N": big}})])
+    lake.declared = '{"price":"decimal(38,2)","label":"string","tags":"string"}'
+    assert lake.compact(spark)["columns_added"] == ["label", "price", "tags"]
+    rows = {r["pk"]: (None if r["price"] is None else str(r["price"]), r["label"], r["tags"])
+            for r in spark.table(lake.current).collect()}
+    assert rows == {"n": (big, big, f'{{"x":{big}}}'), "s": (None, "true", None), "new": (big, None, None)}
+
+
+def test_a_batch_that_changes_nothing_is_still_consumed_once(spark, warehouse, database, tmp_path):
+    lake = loaded_lake(spark, tmp_path, database, warehouse, [{"pk": {"S": "a"}}])
+    write_deltas(hour(lake, "20", "10", "1.gz"), [delta(10, "MODIFY", "a", {"n": {"N": "1"}})])
+    assert lake.compact(spark)["applied"] == 1
+    write_deltas(hour(lake, "20", "10", "dup.gz"), [delta(10, "MODIFY", "a", {"n": {"N": "1"}})])
+    write_lines(hour(lake, "20", "10", "corrupt"), ["{broken"], gz=False)
+    result = lake.compact(spark)
+    assert (result["files"], result["applied"], result["quarantined"]) == (2, 0, 1)
+    assert lake.compact(spark)["files"] == 0  # neither re-read nor quarantined and counted again
+    assert lake.items(spark) == {key("a"): (seq40(10), item_text("a", {"n": {"N": "1"}}))}

@@ -4,40 +4,29 @@
  * and the deltas rebuild exactly the table, with and without faults.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-dynamodb-streams";
-import { destroyClients, localClients, type LocalClients } from "../../local/aws";
 import { crashingMidBatch, duplicatingBatches } from "../../local/handler-faults";
 import { canonicalItemText, keyText } from "../../local/dynamodb-json";
 import { readDeltaObjects } from "../../local/deltas";
 import { applyDeltas, diffItems, liveItems } from "../../local/model";
-import { startMoto, type MotoServer } from "../../local/moto";
 import { startCapture, type CaptureOptions } from "../../local/capture";
 import { createSampleTable, type SampleTable } from "../../local/sample-table";
 import { scanTable } from "../../local/scan";
 import { Workload } from "../../local/workload";
 import type { FaultPlan } from "../../local/firehose-proxy";
+import { useLocalMoto } from "./local-moto";
 
 const KEY_NAMES = ["pk", "sk"];
-let moto: MotoServer;
-let clients: LocalClients;
+const local = useLocalMoto();
 let tables = 0;
 
-before(async () => {
-  moto = await startMoto();
-  clients = localClients(moto.endpoint);
-});
-after(async () => {
-  destroyClients(clients);
-  await moto.stop();
-});
-
 async function streamSequenceNumbers(table: SampleTable): Promise<string[]> {
-  const shard = (await clients.streams.send(new DescribeStreamCommand({ StreamArn: table.streamArn }))).StreamDescription!.Shards![0]!;
-  let iterator = (await clients.streams.send(new GetShardIteratorCommand({ StreamArn: table.streamArn, ShardId: shard.ShardId, ShardIteratorType: "TRIM_HORIZON" }))).ShardIterator;
+  const shard = (await local.clients.streams.send(new DescribeStreamCommand({ StreamArn: table.streamArn }))).StreamDescription!.Shards![0]!;
+  let iterator = (await local.clients.streams.send(new GetShardIteratorCommand({ StreamArn: table.streamArn, ShardId: shard.ShardId, ShardIteratorType: "TRIM_HORIZON" }))).ShardIterator;
   const out: string[] = [];
   for (;;) {
-    const page = await clients.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+    const page = await local.clients.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
     if (!page.Records?.length) return out;
     out.push(...page.Records.map((r) => r.dynamodb!.SequenceNumber!));
     iterator = page.NextShardIterator;
@@ -52,10 +41,10 @@ interface Run {
 
 async function runCapture(seed: number, options: Partial<CaptureOptions> = {}, plan?: FaultPlan): Promise<Run> {
   const name = `capture-${++tables}`;
-  const table = await createSampleTable(clients, name, `lake-${name}`);
-  const workload = new Workload(clients, table, { items: 30, ops: 90, seed, nearLimitItems: 2 });
+  const table = await createSampleTable(local.clients, name, `lake-${name}`);
+  const workload = new Workload(local.clients, table, { items: 30, ops: 90, seed, nearLimitItems: 2 });
   const capture = await startCapture({
-    clients,
+    clients: local.clients,
     table,
     ttlDeletes: workload.ttlDeletes,
     settings: { batchSize: 25, maximumBatchingWindowInSeconds: 0, functionTimeoutMs: 20_000, ...options.settings },
@@ -74,7 +63,7 @@ async function runCapture(seed: number, options: Partial<CaptureOptions> = {}, p
 
 /** Every stream record is in the delta log, the log rebuilds the table, TTL deletes are flagged. */
 async function assertCapturedExactly(run: Run): Promise<{ lines: number; distinct: number; overflow: number }> {
-  const objects = await readDeltaObjects(clients.s3, run.table.bucket, run.table.tableName);
+  const objects = await readDeltaObjects(local.clients.s3, run.table.bucket, run.table.tableName);
   const records = objects.flatMap((o) => o.records);
   const expectedSeqs = (await streamSequenceNumbers(run.table)).map((s) => s.padStart(40, "0"));
   assert.deepEqual([...new Set(records.map((r) => r.seq))].sort(), expectedSeqs.sort());
@@ -83,7 +72,7 @@ async function assertCapturedExactly(run: Run): Promise<{ lines: number; distinc
     assert.equal(r.table, run.table.tableName);
     assert.equal(r.ttl_delete, run.workload.ttlDeletes.has(r.seq.replace(/^0+/, "")), `ttl_delete of ${r.seq}`);
   }
-  const table = new Map((await scanTable(clients, run.table.tableName)).map((item) => [keyText(item, KEY_NAMES), canonicalItemText(item)]));
+  const table = new Map((await scanTable(local.clients, run.table.tableName)).map((item) => [keyText(item, KEY_NAMES), canonicalItemText(item)]));
   const lake = liveItems(applyDeltas(new Map(), records, KEY_NAMES));
   assert.deepEqual(diffItems(table, lake), { missing: [], extra: [], differing: [] });
   assert.deepEqual(run.capture.poller.destination, []);

@@ -5,35 +5,24 @@
  * destination, and events shaped like Lambda's.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
-import { destroyClients, localClients, type LocalClients } from "../../local/aws";
-import { startMoto, type MotoServer } from "../../local/moto";
 import { capByPayload, MAX_PAYLOAD_BYTES, StreamPoller, type EventSourceMappingSettings, type StreamHandler } from "../../local/poller";
 import { createSampleTable, type SampleTable } from "../../local/sample-table";
+import { useLocalMoto } from "./local-moto";
 
-let moto: MotoServer;
-let clients: LocalClients;
+const local = useLocalMoto();
 let tables = 0;
-
-before(async () => {
-  moto = await startMoto();
-  clients = localClients(moto.endpoint);
-});
-after(async () => {
-  destroyClients(clients);
-  await moto.stop();
-});
 
 const seqOf = (r: DynamoDBRecord): string => r.dynamodb!.SequenceNumber!;
 
 /** A table with `n` inserts (sk 0…n-1) already in its stream. */
 async function tableWith(n: number): Promise<SampleTable> {
   const name = `poller-${++tables}`;
-  const table = await createSampleTable(clients, name, `lake-${name}`);
+  const table = await createSampleTable(local.clients, name, `lake-${name}`);
   for (let i = 0; i < n; i++) {
-    await clients.dynamodb.send(
+    await local.clients.dynamodb.send(
       new PutItemCommand({ TableName: name, Item: { pk: { S: "p" }, sk: { N: String(i) }, b: { B: new Uint8Array([i, 255]) } } }),
     );
   }
@@ -49,7 +38,7 @@ async function drive(
   const calls: string[][] = [];
   const events: DynamoDBRecord[][] = [];
   const poller = new StreamPoller({
-    streams: clients.streams,
+    streams: local.clients.streams,
     streamArn: table.streamArn,
     settings: { maximumBatchingWindowInSeconds: 0, ...settings },
     handler: async (event) => {

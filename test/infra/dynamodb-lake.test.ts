@@ -4,22 +4,14 @@ import * as aws from "@pulumi/aws";
 import { DynamoDbLake, type DynamoDbLakeArgs } from "../../infra/dynamodb-lake";
 import { athenaReaderPolicy, firehoseDeliveryPolicy } from "../../infra/iam";
 import type { LakeBucketChoice } from "../../infra/lake-bucket-choice";
-import { LakeMockCloud, fakeScriptsDirectory, useLakeMockCloud } from "./lake-mocks";
+import { LakeMockCloud, fakeScriptsDirectory, ordersTableKeys, useLakeMockCloud } from "./lake-mocks";
 import { ACCOUNT, REGION, assertOnlyFailure, carriesMessage, dependencyRecorder, parseJson, previewFailures, settled, streamArnOf, tableArn, valueOf } from "./pulumi-mocks";
 
 const KEY = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const scriptsDirectory = fakeScriptsDirectory();
 
 function addTables(cloud: LakeMockCloud): void {
-  cloud.addLakeTable("orders", {
-    hashKey: "pk",
-    rangeKey: "sk",
-    attributes: [
-      { name: "pk", type: "S" },
-      { name: "sk", type: "N" },
-    ],
-    pointInTimeRecovery: true,
-  });
+  cloud.addLakeTable("orders", ordersTableKeys());
   cloud.addLakeTable("customers", { hashKey: "id", attributes: [{ name: "id", type: "S" }], pointInTimeRecovery: false });
   cloud.buckets.add("my-lake");
 }

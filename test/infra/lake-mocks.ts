@@ -16,6 +16,19 @@ export interface FakeTableKeys {
   readonly pointInTimeRecovery: boolean;
 }
 
+/** The usual example table's keys: pk (S) and sk (N), with point-in-time recovery on. */
+export function ordersTableKeys(): FakeTableKeys {
+  return {
+    hashKey: "pk",
+    rangeKey: "sk",
+    attributes: [
+      { name: "pk", type: "S" },
+      { name: "sk", type: "N" },
+    ],
+    pointInTimeRecovery: true,
+  };
+}
+
 export class LakeMockCloud extends MockCloud {
   readonly tableKeys = new Map<string, FakeTableKeys>();
 

@@ -3,47 +3,10 @@
  * client) against a local moto server standing in for Glue.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { CreateJobCommand, GlueClient } from "@aws-sdk/client-glue";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startMoto, type MotoServer } from "../../local/moto";
-
-const TOOL = path.resolve(__dirname, "..", "..", "infra", "lake-tools.ts");
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function lake(endpoint: string, args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", TOOL, ...args], {
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL: endpoint,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_REGION: LOCAL_REGION,
-        AWS_MAX_ATTEMPTS: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function motoTransition(endpoint: string, action: string, body: unknown): Promise<void> {
-  const res = await fetch(`${endpoint}/moto-api/state-manager/${action}`, { method: "POST", body: JSON.stringify(body) });
-  await res.arrayBuffer();
-  assert.equal(res.status, 201, `moto ${action}`);
-}
+import { lake, motoApi } from "./lake-tool-process";
 
 void describe("lake command against a local Glue (moto)", () => {
   let moto: MotoServer;
@@ -102,13 +65,13 @@ void describe("lake command against a local Glue (moto)", () => {
     );
     glue.destroy();
     // Hold runs in STARTING, as a real run is for its first minute.
-    await motoTransition(moto.endpoint, "set-transition", { model_name: "glue::job_run", transition: { progression: "manual", times: 1000 } });
+    await motoApi(moto.endpoint, "state-manager/set-transition", { model_name: "glue::job_run", transition: { progression: "manual", times: 1000 } });
     const first = await lake(moto.endpoint, ["compact", "--job", busy]);
     assert.equal(first.code, 0, first.stderr);
     const second = await lake(moto.endpoint, ["compact", "--job", busy]);
     assert.equal(second.stdout, `${busy} is already running (one run at a time); see its runs with: lake status --job ${busy}\n`);
     assert.equal(second.code, 2);
-    await motoTransition(moto.endpoint, "unset-transition", { model_name: "glue::job_run" });
+    await motoApi(moto.endpoint, "state-manager/unset-transition", { model_name: "glue::job_run" });
   });
 
   void it("exits 2 with the service's message for a job that does not exist", async () => {

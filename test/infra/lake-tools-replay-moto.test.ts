@@ -6,51 +6,15 @@
  * sends is checked exactly in dlq-replay.test.ts with a fake Lambda.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-dynamodb-streams";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, startMoto, type MotoServer } from "../../local/moto";
+import { lake, motoApi } from "./lake-tool-process";
 
-const TOOL = path.resolve(__dirname, "..", "..", "infra", "lake-tools.ts");
 const ROLE = "capture-role";
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function lake(endpoint: string, args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", TOOL, ...args], {
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL: endpoint,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_REGION: LOCAL_REGION,
-        AWS_MAX_ATTEMPTS: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function motoApi(endpoint: string, route: string, body: unknown): Promise<void> {
-  const res = await fetch(`${endpoint}/moto-api/${route}`, { method: "POST", body: JSON.stringify(body) });
-  await res.arrayBuffer();
-  assert.equal(res.status, 201, `moto ${route}`);
-}
 
 /** IAM's query API; moto routes by the credential scope and does not check the signature. */
 async function createRole(endpoint: string, name: string): Promise<void> {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { load } from "js-yaml";
-import { useLakeMockCloud } from "./lake-mocks";
+import { ordersTableKeys, useLakeMockCloud } from "./lake-mocks";
 import { REGION, streamArnOf, valueOf } from "./pulumi-mocks";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -22,15 +22,7 @@ void describe("the stack program", () => {
 
   void it("deploys the example stack Pulumi.dev.yaml, with ARNs read as plain strings", async () => {
     const cloud = await useLakeMockCloud();
-    cloud.addLakeTable("orders", {
-      hashKey: "pk",
-      rangeKey: "sk",
-      attributes: [
-        { name: "pk", type: "S" },
-        { name: "sk", type: "N" },
-      ],
-      pointInTimeRecovery: true,
-    });
+    cloud.addLakeTable("orders", ordersTableKeys());
     cloud.addLakeTable("customers", { hashKey: "customer_no", attributes: [{ name: "customer_no", type: "N" }], pointInTimeRecovery: false });
 
     // What the CLI hands the program: every value as a string, maps and lists as JSON.

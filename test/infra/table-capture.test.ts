@@ -54,6 +54,28 @@ const names = (c: string) => ({
   deliveryRole: `arn:aws:iam::${ACCOUNT}:role/${c}-delivery-role-0a1b2c3`,
 });
 
+/** The policies a capture component `c` of the orders table should attach, given its lake bucket and KMS keys. */
+function expectedOrdersPolicies(c: string, bucket: string, kmsKeyArns?: string[]): { fn: unknown; delivery: unknown } {
+  const n = names(c);
+  const kms = kmsKeyArns === undefined ? {} : { kmsKeyArns };
+  return {
+    fn: captureFunctionPolicy({
+      tables: [tableArn("orders")],
+      deliveryStreamArns: [n.streamArn],
+      overflow: `arn:aws:s3:::${bucket}/overflow/orders/*`,
+      deadLetterQueueArn: n.queueArn,
+      logGroupArn: n.fnLogGroupArn,
+      ...kms,
+    }),
+    delivery: firehoseDeliveryPolicy({
+      bucket: `arn:aws:s3:::${bucket}`,
+      prefixes: ["changes/orders/", "errors/orders/"],
+      logGroupArn: n.deliveryLogGroupArn,
+      ...kms,
+    }),
+  };
+}
+
 function freshCloud(cloud: MockCloud): void {
   cloud.addTable({ name: "orders", streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
   cloud.addTable({ name: "no-stream", streamEnabled: false });
@@ -144,29 +166,13 @@ void describe("TableCapture with every default", () => {
     assert.deepEqual(parseJson(fnRole.inputs.assumeRolePolicy), lambdaTrustPolicy());
     const fnPolicy = cloud.one(T.rolePolicy, "orders-function-policy");
     assert.equal(fnPolicy.inputs.role, "orders-function-role-id");
-    assert.deepEqual(
-      parseJson(fnPolicy.inputs.policy),
-      captureFunctionPolicy({
-        tables: [tableArn("orders")],
-        deliveryStreamArns: [n.streamArn],
-        overflow: "arn:aws:s3:::my-lake/overflow/orders/*",
-        deadLetterQueueArn: n.queueArn,
-        logGroupArn: n.fnLogGroupArn,
-      }),
-    );
+    assert.deepEqual(parseJson(fnPolicy.inputs.policy), expectedOrdersPolicies("orders", "my-lake").fn);
 
     const deliveryRole = cloud.one(T.role, "orders-delivery-role");
     assert.deepEqual(parseJson(deliveryRole.inputs.assumeRolePolicy), firehoseTrustPolicy(ACCOUNT));
     const deliveryPolicy = cloud.one(T.rolePolicy, "orders-delivery-policy");
     assert.equal(deliveryPolicy.inputs.role, "orders-delivery-role-id");
-    assert.deepEqual(
-      parseJson(deliveryPolicy.inputs.policy),
-      firehoseDeliveryPolicy({
-        bucket: "arn:aws:s3:::my-lake",
-        prefixes: ["changes/orders/", "errors/orders/"],
-        logGroupArn: n.deliveryLogGroupArn,
-      }),
-    );
+    assert.deepEqual(parseJson(deliveryPolicy.inputs.policy), expectedOrdersPolicies("orders", "my-lake").delivery);
     // Nothing else grants permissions: no managed policies, no other inline policies.
     assert.equal(cloud.ofType(T.rolePolicy).length, 2);
     assert.equal(cloud.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
@@ -277,7 +283,6 @@ void describe("TableCapture settings", () => {
   });
 
   void it("passes every tunable through, including a 0 s buffering interval, and uses the KMS key and alarm topic", async () => {
-    const n = names("tuned");
     const capture = new TableCapture("tuned", {
       table: tableArn("orders"),
       bucket: { existingBucketName: "my-lake" },
@@ -315,26 +320,9 @@ void describe("TableCapture settings", () => {
     // The freshness threshold follows the buffering interval: 0 + 900.
     assert.equal(cloud.one(T.alarm, "tuned-delivery-freshness").inputs.threshold, 900);
 
-    assert.deepEqual(
-      parseJson(cloud.one(T.rolePolicy, "tuned-function-policy").inputs.policy),
-      captureFunctionPolicy({
-        tables: [tableArn("orders")],
-        deliveryStreamArns: [n.streamArn],
-        overflow: "arn:aws:s3:::my-lake/overflow/orders/*",
-        deadLetterQueueArn: n.queueArn,
-        logGroupArn: n.fnLogGroupArn,
-        kmsKeyArns: [KEY],
-      }),
-    );
-    assert.deepEqual(
-      parseJson(cloud.one(T.rolePolicy, "tuned-delivery-policy").inputs.policy),
-      firehoseDeliveryPolicy({
-        bucket: "arn:aws:s3:::my-lake",
-        prefixes: ["changes/orders/", "errors/orders/"],
-        logGroupArn: n.deliveryLogGroupArn,
-        kmsKeyArns: [KEY],
-      }),
-    );
+    const expected = expectedOrdersPolicies("tuned", "my-lake", [KEY]);
+    assert.deepEqual(parseJson(cloud.one(T.rolePolicy, "tuned-function-policy").inputs.policy), expected.fn);
+    assert.deepEqual(parseJson(cloud.one(T.rolePolicy, "tuned-delivery-policy").inputs.policy), expected.delivery);
   });
 
   void it("takes an explicit freshness threshold", async () => {
@@ -377,27 +365,9 @@ void describe("TableCapture settings", () => {
     await settled(lake);
     const s3 = cloud.one(T.firehose, "sealed-orders-delivery").inputs.extendedS3Configuration as Record<string, unknown>;
     assert.equal(s3.kmsKeyArn, KEY);
-    const n = names("sealed-orders");
-    assert.deepEqual(
-      parseJson(cloud.one(T.rolePolicy, "sealed-orders-function-policy").inputs.policy),
-      captureFunctionPolicy({
-        tables: [tableArn("orders")],
-        deliveryStreamArns: [n.streamArn],
-        overflow: "arn:aws:s3:::sealed-0a1b2c3/overflow/orders/*",
-        deadLetterQueueArn: n.queueArn,
-        logGroupArn: n.fnLogGroupArn,
-        kmsKeyArns: [KEY],
-      }),
-    );
-    assert.deepEqual(
-      parseJson(cloud.one(T.rolePolicy, "sealed-orders-delivery-policy").inputs.policy),
-      firehoseDeliveryPolicy({
-        bucket: "arn:aws:s3:::sealed-0a1b2c3",
-        prefixes: ["changes/orders/", "errors/orders/"],
-        logGroupArn: n.deliveryLogGroupArn,
-        kmsKeyArns: [KEY],
-      }),
-    );
+    const expected = expectedOrdersPolicies("sealed-orders", "sealed-0a1b2c3", [KEY]);
+    assert.deepEqual(parseJson(cloud.one(T.rolePolicy, "sealed-orders-function-policy").inputs.policy), expected.fn);
+    assert.deepEqual(parseJson(cloud.one(T.rolePolicy, "sealed-orders-delivery-policy").inputs.policy), expected.delivery);
   });
 
   void it("captures a table declared in the same program", async () => {

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GlueScripts } from "../../infra/glue-scripts-asset";
 import { compactionJobPolicy, glueTrustPolicy, topicPublishPolicy } from "../../infra/iam";
 import { checkHours, checkSchedule, jobFailurePattern, TableCompaction, type TableCompactionArgs } from "../../infra/table-compaction";
+import { expectedGlueJob, expectedRuntimeArguments, ORDERS_TABLE_ARGUMENTS } from "./glue-job-expectations";
 import { fakeScriptsDirectory, useLakeMockCloud } from "./lake-mocks";
 import { ACCOUNT, assertOnlyFailure, parseJson, previewFailures, settled, valueOf } from "./pulumi-mocks";
 
@@ -38,29 +39,7 @@ function compaction(name: string, args: Partial<TableCompactionArgs> = {}): { co
 }
 
 function sharedArguments(hash: string): Record<string, string> {
-  return {
-    "--job-language": "python",
-    "--datalake-formats": "iceberg",
-    "--conf":
-      "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions" +
-      " --conf spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog" +
-      " --conf spark.sql.catalog.lake.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog" +
-      " --conf spark.sql.catalog.lake.io-impl=org.apache.iceberg.aws.s3.S3FileIO" +
-      " --conf spark.sql.catalog.lake.warehouse=s3://lake-bucket/warehouse/",
-    "--extra-py-files": `s3://lake-bucket/_assets/glue/${hash}/dynamodb_lake.zip`,
-    "--job-bookmark-option": "job-bookmark-disable",
-    "--enable-continuous-cloudwatch-log": "true",
-    "--enable-metrics": "true",
-    "--enable-observability-metrics": "true",
-    "--table_name": "Orders",
-    "--database": "lake_db",
-    "--catalog_impl": "glue",
-    "--warehouse": "s3://lake-bucket/warehouse/",
-    "--key_schema": "pk:S,sk:N",
-    "--declared_columns": "{}",
-    "--region": "us-west-2",
-    "--state_uri": "s3://lake-bucket/_lake/Orders/",
-  };
+  return { ...expectedRuntimeArguments(hash), ...ORDERS_TABLE_ARGUMENTS, "--state_uri": "s3://lake-bucket/_lake/Orders/" };
 }
 
 const GLUE_TRUST = glueTrustPolicy(ACCOUNT);
@@ -72,24 +51,23 @@ void describe("TableCompaction", () => {
     await settled(component);
     const hash = scripts.contentHash;
 
-    assert.deepEqual(cloud.one(JOB, "orders-compaction-job").inputs, {
-      description: "dynamodb-lake: merge new deltas of Orders into orders_current",
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/orders-compaction-role-0a1b2c3`,
-      glueVersion: "5.0",
-      command: { name: "glueetl", pythonVersion: "3", scriptLocation: `s3://lake-bucket/_assets/glue/${hash}/compact.py` },
-      workerType: "G.1X",
-      numberOfWorkers: 2,
-      timeout: 60,
-      maxRetries: 0,
-      executionProperty: { maxConcurrentRuns: 1 },
-      defaultArguments: {
-        ...sharedArguments(hash),
-        "--changes_uri": "s3://lake-bucket/changes/Orders/",
-        "--quarantine_uri": "s3://lake-bucket/quarantine/Orders/",
-        "--metrics": "true",
-        "--start_snapshot_job": "orders-snapshot-job",
-      },
-    });
+    assert.deepEqual(
+      cloud.one(JOB, "orders-compaction-job").inputs,
+      expectedGlueJob({
+        description: "dynamodb-lake: merge new deltas of Orders into orders_current",
+        component: "orders-compaction",
+        hash,
+        script: "compact.py",
+        timeout: 60,
+        defaultArguments: {
+          ...sharedArguments(hash),
+          "--changes_uri": "s3://lake-bucket/changes/Orders/",
+          "--quarantine_uri": "s3://lake-bucket/quarantine/Orders/",
+          "--metrics": "true",
+          "--start_snapshot_job": "orders-snapshot-job",
+        },
+      }),
+    );
     assert.deepEqual(cloud.one(TRIGGER, "orders-compaction-schedule").inputs, {
       type: "SCHEDULED",
       schedule: "cron(0/15 * * * ? *)",
@@ -122,18 +100,17 @@ void describe("TableCompaction", () => {
     await settled(component);
     const hash = scripts.contentHash;
 
-    assert.deepEqual(cloud.one(JOB, "orders-maintenance-job").inputs, {
-      description: "dynamodb-lake: expire snapshots, rewrite small files, remove orphans of orders_current",
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/orders-maintenance-role-0a1b2c3`,
-      glueVersion: "5.0",
-      command: { name: "glueetl", pythonVersion: "3", scriptLocation: `s3://lake-bucket/_assets/glue/${hash}/maintenance.py` },
-      workerType: "G.1X",
-      numberOfWorkers: 2,
-      timeout: 240,
-      maxRetries: 0,
-      executionProperty: { maxConcurrentRuns: 1 },
-      defaultArguments: { ...sharedArguments(hash), "--older_than_hours": "72", "--tombstone_retention_hours": "168" },
-    });
+    assert.deepEqual(
+      cloud.one(JOB, "orders-maintenance-job").inputs,
+      expectedGlueJob({
+        description: "dynamodb-lake: expire snapshots, rewrite small files, remove orphans of orders_current",
+        component: "orders-maintenance",
+        hash,
+        script: "maintenance.py",
+        timeout: 240,
+        defaultArguments: { ...sharedArguments(hash), "--older_than_hours": "72", "--tombstone_retention_hours": "168" },
+      }),
+    );
     assert.deepEqual(cloud.one(TRIGGER, "orders-maintenance-schedule").inputs, {
       type: "SCHEDULED",
       schedule: "cron(17 3 * * ? *)",

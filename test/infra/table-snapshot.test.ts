@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GlueScripts } from "../../infra/glue-scripts-asset";
 import { glueTrustPolicy, snapshotJobPolicy } from "../../infra/iam";
 import { checkReadPercent, checkSnapshotSource, TableSnapshot, type TableSnapshotArgs } from "../../infra/table-snapshot";
+import { expectedGlueJob, expectedRuntimeArguments, ORDERS_TABLE_ARGUMENTS } from "./glue-job-expectations";
 import { fakeScriptsDirectory, useLakeMockCloud, type LakeMockCloud } from "./lake-mocks";
 import { ACCOUNT, assertOnlyFailure, parseJson, previewFailures, settled, tableArn, valueOf } from "./pulumi-mocks";
 
@@ -12,24 +13,6 @@ const JOB = "aws:glue/job:Job";
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const SCOPE = { partition: "aws", region: "us-west-2", account: ACCOUNT };
-const CONF =
-  "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions" +
-  " --conf spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog" +
-  " --conf spark.sql.catalog.lake.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog" +
-  " --conf spark.sql.catalog.lake.io-impl=org.apache.iceberg.aws.s3.S3FileIO" +
-  " --conf spark.sql.catalog.lake.warehouse=s3://lake-bucket/warehouse/";
-const GLUE_TRUST = glueTrustPolicy(ACCOUNT);
-
-const ORDERS_KEYS = {
-  hashKey: "pk",
-  rangeKey: "sk",
-  attributes: [
-    { name: "pk", type: "S" },
-    { name: "sk", type: "N" },
-    { name: "gsi", type: "S" },
-  ],
-};
-
 function snapshot(cloud: LakeMockCloud, name: string, args: Partial<TableSnapshotArgs> & Pick<TableSnapshotArgs, "table">): { component: TableSnapshot; scripts: GlueScripts } {
   void cloud;
   const scripts = new GlueScripts(`${name}-scripts`, { bucket: "lake-bucket", scriptsDirectory: fakeScriptsDirectory() });
@@ -54,43 +37,28 @@ void describe("TableSnapshot, export mode (default)", () => {
     await settled(component);
     const hash = scripts.contentHash;
 
-    const job = cloud.one(JOB, "orders-snapshot-job").inputs;
-    assert.deepEqual(job, {
-      description: "dynamodb-lake: snapshot of Orders into orders_current (export mode)",
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/orders-snapshot-role-0a1b2c3`,
-      glueVersion: "5.0",
-      command: { name: "glueetl", pythonVersion: "3", scriptLocation: `s3://lake-bucket/_assets/glue/${hash}/load_snapshot.py` },
-      workerType: "G.1X",
-      numberOfWorkers: 2,
-      timeout: 2880,
-      maxRetries: 0,
-      executionProperty: { maxConcurrentRuns: 1 },
-      defaultArguments: {
-        "--job-language": "python",
-        "--datalake-formats": "iceberg",
-        "--conf": CONF,
-        "--extra-py-files": `s3://lake-bucket/_assets/glue/${hash}/dynamodb_lake.zip`,
-        "--job-bookmark-option": "job-bookmark-disable",
-        "--enable-continuous-cloudwatch-log": "true",
-        "--enable-metrics": "true",
-        "--enable-observability-metrics": "true",
-        "--table_name": "Orders",
-        "--database": "lake_db",
-        "--catalog_impl": "glue",
-        "--warehouse": "s3://lake-bucket/warehouse/",
-        "--key_schema": "pk:S,sk:N",
-        "--declared_columns": "{}",
-        "--region": "us-west-2",
-        "--buckets": "16",
-        "--mode": "export",
-        "--start_export": "true",
-        "--export_uri": "s3://lake-bucket/exports/Orders/",
-        "--table_arn": tableArn("Orders"),
-        "--export_bucket": "lake-bucket",
-        "--export_prefix": "exports/Orders/",
-        "--repair": "false",
-      },
-    });
+    assert.deepEqual(
+      cloud.one(JOB, "orders-snapshot-job").inputs,
+      expectedGlueJob({
+        description: "dynamodb-lake: snapshot of Orders into orders_current (export mode)",
+        component: "orders-snapshot",
+        hash,
+        script: "load_snapshot.py",
+        timeout: 2880,
+        defaultArguments: {
+          ...expectedRuntimeArguments(hash),
+          ...ORDERS_TABLE_ARGUMENTS,
+          "--buckets": "16",
+          "--mode": "export",
+          "--start_export": "true",
+          "--export_uri": "s3://lake-bucket/exports/Orders/",
+          "--table_arn": tableArn("Orders"),
+          "--export_bucket": "lake-bucket",
+          "--export_prefix": "exports/Orders/",
+          "--repair": "false",
+        },
+      }),
+    );
 
     assert.deepEqual(parseJson(cloud.one(ROLE, "orders-snapshot-role").inputs.assumeRolePolicy), GLUE_TRUST);
     const policy = cloud.one(ROLE_POLICY, "orders-snapshot-policy").inputs;
