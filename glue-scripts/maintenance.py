@@ -13,7 +13,7 @@ Arguments (unknown ones, such as Glue's own, are ignored):
   --retain_last                snapshots always kept (default 5)
   --delete_file_threshold      rewrite a data file once this many delete files apply to it (default 3)
   --state_uri                  ledger prefix: ledger objects no retained snapshot points to and older
-                               than --older_than_hours are deleted (default: keep all)
+                               than --older_than_hours (24 h at least) are deleted (default: keep all)
 
 Steps: expire snapshots (never the newest one carrying the compaction ledger, which compaction needs),
 rewrite small data files and files with many position deletes (sorted by _key), rewrite position delete
@@ -103,8 +103,11 @@ def run(spark, args, say=print) -> dict:
     result["ledgers_deleted"] = 0
     if args.state_uri:
         keep = referenced_ledgers(spark, names.current)
+        # A running compaction writes its ledger before it commits: until then no snapshot points to it,
+        # so the same 24 h floor as for orphan files keeps it from being deleted under that run.
+        ledger_cutoff_ms = now_ms - int(orphan_hours(older_than) * HOUR_MS)
         for obj in storage.list_objects(storage.join(args.state_uri, "ledger")):
-            if obj.uri.rsplit("/", 1)[-1] not in keep and obj.mtime_ms < now_ms - int(older_than * HOUR_MS):
+            if obj.uri.rsplit("/", 1)[-1] not in keep and obj.mtime_ms < ledger_cutoff_ms:
                 storage.delete(obj.uri)
                 result["ledgers_deleted"] += 1
     result["seconds"] = round(time.time() - started, 1)

@@ -50,7 +50,7 @@ export interface DynamoDbLakeTableArgs {
   readonly keyColumnTypes?: Record<string, string>;
   /** Extra typed columns extracted from each item, name → Athena type, e.g. `{ price: "decimal(38,2)" }`. Default: none. */
   readonly declaredColumns?: pulumi.Input<Record<string, string>>;
-  /** "export" (PITR export, needs point-in-time recovery) or "glue" (scan through Glue's connector). Default: "export". */
+  /** "export" (PITR export, needs point-in-time recovery) or "glue" (a Glue job scanning the table in parallel, capped at a share of its read capacity). Default: "export". */
   readonly snapshotMode?: SnapshotMode;
   /** Capture settings: batch size and window, retries, record age, buffering, function size, alarm thresholds. */
   readonly capture?: LakeTableCaptureArgs;

@@ -19,7 +19,7 @@ import { tombstonesTableName, type KeyAttribute } from "./views/table-spec";
 
 export type SnapshotMode = "export" | "glue";
 export const DEFAULT_SNAPSHOT_MODE: SnapshotMode = "export";
-/** Share of the table's read capacity a "glue" scan may use (Glue's DynamoDB connector: 0.1–1.5). */
+/** Share of the table's read capacity a "glue" scan may use (0.1–1.5, as Glue's DynamoDB read percent). */
 export const DEFAULT_READ_PERCENT = 0.25;
 export const DEFAULT_SNAPSHOT_TIMEOUT_MINUTES = 2880;
 /** Hash buckets of `_key` the current table is created with (Iceberg bucket partitioning). */
@@ -34,7 +34,7 @@ export interface TableSnapshotArgs {
   readonly database: pulumi.Input<string>;
   /** The uploaded job scripts. */
   readonly scripts: GlueScripts;
-  /** "export" (default): PITR export to `exports/<table>/`, then load; needs point-in-time recovery on the table. "glue": scan the table through Glue's DynamoDB connector. */
+  /** "export" (default): PITR export to `exports/<table>/`, then load; needs point-in-time recovery on the table. "glue": a parallel Scan inside the Glue job, capped at `readPercent` of the read capacity, keeping numbers exact (DynamoDB JSON end to end). */
   readonly mode?: SnapshotMode;
   /** "glue" mode: share of the table's read capacity the scan may use, 0.1–1.5. Default 0.25. */
   readonly readPercent?: pulumi.Input<number>;

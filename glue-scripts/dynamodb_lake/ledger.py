@@ -51,6 +51,10 @@ def write(uri: str, ledger: dict) -> None:
 def read(uri: str | None) -> dict | None:
     if not uri or uri == NO_LEDGER:
         return None
+    if not storage.exists(uri):
+        raise ValueError(f"ledger {uri}, named by the current table's newest compaction commit, is missing, so which "
+                         "delta files were merged is unknown: restore the object, or run load_snapshot again (a "
+                         "re-snapshot restarts the bookkeeping)")
     data = json.loads(storage.read_bytes(uri))
     if data.get("format") != FORMAT:
         raise ValueError(f"ledger {uri} has format {data.get('format')!r}; this job reads format {FORMAT}")

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from dynamodb_lake import tables
+from dynamodb_lake import ledger, tables
 from factories import (Lake, SimulatedKill, delta, item_text, key, kill_at, seq40, write_deltas, write_export,
                        write_lines)
 
@@ -221,3 +221,9 @@ def test_a_batch_that_changes_nothing_is_still_consumed_once(spark, warehouse, d
     assert (result["files"], result["applied"], result["quarantined"]) == (2, 0, 1)
     assert lake.compact(spark)["files"] == 0  # neither re-read nor quarantined and counted again
     assert lake.items(spark) == {key("a"): (seq40(10), item_text("a", {"n": {"N": "1"}}))}
+
+
+def test_a_missing_ledger_stops_the_run_and_names_the_fix(tmp_path):
+    with pytest.raises(ValueError, match="is missing.*run load_snapshot again"):
+        ledger.read(str(tmp_path / "_lake" / "ledger" / "gone.json"))
+    assert ledger.read("none") is None and ledger.read(None) is None

@@ -24,6 +24,10 @@ def test_maintenance_keeps_items_and_bookkeeping(spark, warehouse, database, tmp
     items = lake.items(spark)
     ledger_dir = tmp_path / "_lake" / "Orders" / "ledger"
     assert len(os.listdir(ledger_dir)) == 3  # two committed, one from the killed run
+    for name in os.listdir(ledger_dir):
+        os.utime(ledger_dir / name, (time.time() - 48 * 3600,) * 2)
+    in_flight = ledger_dir / "9999999999999-running.json"  # a compaction that has not committed yet
+    in_flight.write_text("{}")
     orphan = os.path.join(warehouse, database, "orders_current", "data", "orphan.parquet")
     open(orphan, "wb").close()
     two_days_ago = time.time() - 48 * 3600
@@ -39,8 +43,8 @@ def test_maintenance_keeps_items_and_bookkeeping(spark, warehouse, database, tmp
 
     assert lake.items(spark) == items
     assert result["tombstones_pruned"] == 2 and spark.table(lake.current.replace("_current", "_tombstones")).count() == 0
-    # Only the newest ledger is needed: the killed run's and the first run's objects go.
-    assert result["ledgers_deleted"] == 2 and len(os.listdir(ledger_dir)) == 1
+    # Only the newest ledger is needed: the killed run's and the first run's objects go; a fresh one stays.
+    assert result["ledgers_deleted"] == 2 and len(os.listdir(ledger_dir)) == 2 and in_flight.exists()
     assert result[lake.current]["orphans_removed"] == 1 and not os.path.exists(orphan)
     assert result[lake.current]["rewritten_data_files"] > 0
     kept = spark.sql(f"SELECT summary['dynamodb-lake.ledger'] AS l FROM {lake.current}.snapshots").collect()

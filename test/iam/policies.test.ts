@@ -57,6 +57,20 @@ const catalogWrite: Statement[] = [
   },
 ];
 
+/** The orders capture statements between the stream read and the key use: the same whatever tables or keys are given. */
+const ORDERS_CAPTURE_BODY: Statement[] = [
+  { Sid: "ListTableStreams", Effect: "Allow", Action: ["dynamodb:ListStreams"], Resource: ["*"] },
+  { Sid: "PutDeltaRecords", Effect: "Allow", Action: ["firehose:PutRecordBatch"], Resource: [`arn:aws:firehose:${R}:${A}:deliverystream/orders-changes`] },
+  { Sid: "WriteOverflowRecords", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${LAKE}/overflow/orders/*`] },
+  { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${R}:${A}:orders-capture-dlq`] },
+  {
+    Sid: "WriteFunctionLogs",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: [`arn:aws:logs:${R}:${A}:log-group:/aws/lambda/orders-capture:log-stream:*`],
+  },
+];
+
 const expected: Record<string, PolicyDocument> = {
   captureKms: {
     Version: "2012-10-17",
@@ -67,16 +81,7 @@ const expected: Record<string, PolicyDocument> = {
         Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
         Resource: [`arn:aws:dynamodb:${R}:${A}:table/orders/stream/*`],
       },
-      { Sid: "ListTableStreams", Effect: "Allow", Action: ["dynamodb:ListStreams"], Resource: ["*"] },
-      { Sid: "PutDeltaRecords", Effect: "Allow", Action: ["firehose:PutRecordBatch"], Resource: [`arn:aws:firehose:${R}:${A}:deliverystream/orders-changes`] },
-      { Sid: "WriteOverflowRecords", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${LAKE}/overflow/orders/*`] },
-      { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${R}:${A}:orders-capture-dlq`] },
-      {
-        Sid: "WriteFunctionLogs",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [`arn:aws:logs:${R}:${A}:log-group:/aws/lambda/orders-capture:log-stream:*`],
-      },
+      ...ORDERS_CAPTURE_BODY,
       {
         Sid: "UseEncryptionKeys",
         Effect: "Allow",
@@ -95,16 +100,7 @@ const expected: Record<string, PolicyDocument> = {
         Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
         Resource: ["arn:aws:dynamodb:*:*:table/prod*/stream/*", `arn:aws:dynamodb:*:${A}:table/audit/stream/*`],
       },
-      { Sid: "ListTableStreams", Effect: "Allow", Action: ["dynamodb:ListStreams"], Resource: ["*"] },
-      { Sid: "PutDeltaRecords", Effect: "Allow", Action: ["firehose:PutRecordBatch"], Resource: [`arn:aws:firehose:${R}:${A}:deliverystream/orders-changes`] },
-      { Sid: "WriteOverflowRecords", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${LAKE}/overflow/orders/*`] },
-      { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${R}:${A}:orders-capture-dlq`] },
-      {
-        Sid: "WriteFunctionLogs",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [`arn:aws:logs:${R}:${A}:log-group:/aws/lambda/orders-capture:log-stream:*`],
-      },
+      ...ORDERS_CAPTURE_BODY,
       {
         Sid: "UseEncryptionKeys",
         Effect: "Allow",

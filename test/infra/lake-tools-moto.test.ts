@@ -4,9 +4,19 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CreateJobCommand, GlueClient } from "@aws-sdk/client-glue";
+import { CreateJobCommand, GlueClient, type CreateJobCommandInput } from "@aws-sdk/client-glue";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startMoto, type MotoServer } from "../../local/moto";
 import { lake, motoApi } from "./lake-tool-process";
+
+/** Defines a Glue job in moto, as the stack would. */
+async function createJob(endpoint: string, job: CreateJobCommandInput): Promise<void> {
+  const glue = new GlueClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await glue.send(new CreateJobCommand(job));
+  } finally {
+    glue.destroy();
+  }
+}
 
 void describe("lake command against a local Glue (moto)", () => {
   let moto: MotoServer;
@@ -14,18 +24,14 @@ void describe("lake command against a local Glue (moto)", () => {
 
   before(async () => {
     moto = await startMoto();
-    const glue = new GlueClient({ endpoint: moto.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    await glue.send(
-      new CreateJobCommand({
-        Name: job,
-        Role: "arn:aws:iam::123456789012:role/snapshot",
-        Command: { Name: "glueetl", ScriptLocation: "s3://lake/_assets/glue/h/load_snapshot.py" },
-        GlueVersion: "5.0",
-        DefaultArguments: { "--repair": "false" },
-        ExecutionProperty: { MaxConcurrentRuns: 1 },
-      }),
-    );
-    glue.destroy();
+    await createJob(moto.endpoint, {
+      Name: job,
+      Role: "arn:aws:iam::123456789012:role/snapshot",
+      Command: { Name: "glueetl", ScriptLocation: "s3://lake/_assets/glue/h/load_snapshot.py" },
+      GlueVersion: "5.0",
+      DefaultArguments: { "--repair": "false" },
+      ExecutionProperty: { MaxConcurrentRuns: 1 },
+    });
   });
   after(async () => {
     await moto.stop();
@@ -54,16 +60,12 @@ void describe("lake command against a local Glue (moto)", () => {
 
   void it("says so when the job is already running", async () => {
     const busy = "orders-compaction-job";
-    const glue = new GlueClient({ endpoint: moto.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    await glue.send(
-      new CreateJobCommand({
-        Name: busy,
-        Role: "arn:aws:iam::123456789012:role/compaction",
-        Command: { Name: "glueetl", ScriptLocation: "s3://lake/_assets/glue/h/compact.py" },
-        ExecutionProperty: { MaxConcurrentRuns: 1 },
-      }),
-    );
-    glue.destroy();
+    await createJob(moto.endpoint, {
+      Name: busy,
+      Role: "arn:aws:iam::123456789012:role/compaction",
+      Command: { Name: "glueetl", ScriptLocation: "s3://lake/_assets/glue/h/compact.py" },
+      ExecutionProperty: { MaxConcurrentRuns: 1 },
+    });
     // Hold runs in STARTING, as a real run is for its first minute.
     await motoApi(moto.endpoint, "state-manager/set-transition", { model_name: "glue::job_run", transition: { progression: "manual", times: 1000 } });
     const first = await lake(moto.endpoint, ["compact", "--job", busy]);

@@ -3,6 +3,7 @@
  * answers the invokes the components make. Each test file runs in its own process
  * (node --test), and each test gets a fresh MockCloud through `useMockCloud`.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export const ACCOUNT = "123456789012";
@@ -275,4 +276,13 @@ export function dependencyRecorder(): { transformation: pulumi.ResourceTransform
     return undefined;
   };
   return { transformation, dependsOn };
+}
+
+/** A resource whose registration waits until `open()`: proves what is ordered after it. */
+export function gatedResource(name: string): { resource: aws.sqs.Queue; open: () => void } {
+  let open = (): void => undefined;
+  const gate = new Promise<string>((resolve) => {
+    open = () => resolve(name);
+  });
+  return { resource: new aws.sqs.Queue(name, { name: pulumi.output(gate) }), open };
 }

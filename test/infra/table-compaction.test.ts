@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 import { GlueScripts } from "../../infra/glue-scripts-asset";
 import { compactionJobPolicy, glueTrustPolicy, topicPublishPolicy } from "../../infra/iam";
 import { checkHours, checkSchedule, jobFailurePattern, TableCompaction, type TableCompactionArgs } from "../../infra/table-compaction";
 import { expectedGlueJob, expectedRuntimeArguments, ORDERS_TABLE_ARGUMENTS } from "./glue-job-expectations";
 import { fakeScriptsDirectory, useLakeMockCloud } from "./lake-mocks";
-import { ACCOUNT, assertOnlyFailure, parseJson, previewFailures, settled, valueOf } from "./pulumi-mocks";
+import { ACCOUNT, assertOnlyFailure, gatedResource, parseJson, previewFailures, settled, valueOf } from "./pulumi-mocks";
 
 const JOB = "aws:glue/job:Job";
 const TRIGGER = "aws:glue/trigger:Trigger";
@@ -40,6 +38,32 @@ function compaction(name: string, args: Partial<TableCompactionArgs> = {}): { co
 
 function sharedArguments(hash: string): Record<string, string> {
   return { ...expectedRuntimeArguments(hash), ...ORDERS_TABLE_ARGUMENTS, "--state_uri": "s3://lake-bucket/_lake/Orders/" };
+}
+
+/** The compaction and maintenance roles' policies for Orders in lake-bucket/lake_db. */
+function expectedPolicies(extra: { kmsKeyArns?: string[] } = {}): { compaction: unknown; maintenance: unknown } {
+  const shared = {
+    scope: SCOPE,
+    lake: "s3://lake-bucket/",
+    assetsPrefix: "_assets/glue/",
+    database: "lake_db",
+    catalogTables: ["orders_current", "orders_tombstones"],
+    ...extra,
+  };
+  return {
+    compaction: compactionJobPolicy({
+      ...shared,
+      readPrefixes: ["changes/Orders/", "overflow/Orders/"],
+      writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "quarantine/Orders/", "_lake/Orders/"],
+      startJobNames: ["orders-snapshot-job"],
+    }),
+    // Maintenance reads nothing it does not also rewrite.
+    maintenance: compactionJobPolicy({
+      ...shared,
+      readPrefixes: [],
+      writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "_lake/Orders/"],
+    }),
+  };
 }
 
 const GLUE_TRUST = glueTrustPolicy(ACCOUNT);
@@ -77,19 +101,7 @@ void describe("TableCompaction", () => {
       description: "dynamodb-lake compaction schedule",
     });
     assert.deepEqual(parseJson(cloud.one(ROLE, "orders-compaction-role").inputs.assumeRolePolicy), GLUE_TRUST);
-    assert.deepStrictEqual(
-      parseJson(cloud.one(ROLE_POLICY, "orders-compaction-policy").inputs.policy),
-      compactionJobPolicy({
-        scope: SCOPE,
-        lake: "s3://lake-bucket/",
-        readPrefixes: ["changes/Orders/", "overflow/Orders/"],
-        writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "quarantine/Orders/", "_lake/Orders/"],
-        assetsPrefix: "_assets/glue/",
-        database: "lake_db",
-        catalogTables: ["orders_current", "orders_tombstones"],
-        startJobNames: ["orders-snapshot-job"],
-      }),
-    );
+    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "orders-compaction-policy").inputs.policy), expectedPolicies().compaction);
     assert.equal(cloud.one(ROLE_POLICY, "orders-compaction-policy").inputs.role, "orders-compaction-role-id");
     assert.equal(await valueOf(component.compactionJobName), "orders-compaction-job-0a1b2c3");
   });
@@ -119,18 +131,7 @@ void describe("TableCompaction", () => {
       actions: [{ jobName: "orders-maintenance-job-0a1b2c3" }],
       description: "dynamodb-lake maintenance schedule",
     });
-    assert.deepStrictEqual(
-      parseJson(cloud.one(ROLE_POLICY, "orders-maintenance-policy").inputs.policy),
-      compactionJobPolicy({
-        scope: SCOPE,
-        lake: "s3://lake-bucket/",
-        readPrefixes: [],
-        writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "_lake/Orders/"],
-        assetsPrefix: "_assets/glue/",
-        database: "lake_db",
-        catalogTables: ["orders_current", "orders_tombstones"],
-      }),
-    );
+    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "orders-maintenance-policy").inputs.policy), expectedPolicies().maintenance);
     assert.equal(await valueOf(component.maintenanceJobName), "orders-maintenance-job-0a1b2c3");
   });
 
@@ -220,43 +221,14 @@ void describe("TableCompaction", () => {
     assert.equal(cloud.one(TRIGGER, "tuned-compaction-schedule").inputs.schedule, "cron(0/5 * * * ? *)");
     assert.equal(cloud.one(TRIGGER, "tuned-maintenance-schedule").inputs.schedule, "cron(0 1 ? * SUN *)");
     assert.deepEqual(cloud.one(TOPIC, "tuned-alarms").inputs.tags, { team: "data" });
-    assert.deepStrictEqual(
-      parseJson(cloud.one(ROLE_POLICY, "tuned-compaction-policy").inputs.policy),
-      compactionJobPolicy({
-        scope: SCOPE,
-        lake: "s3://lake-bucket/",
-        readPrefixes: ["changes/Orders/", "overflow/Orders/"],
-        writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "quarantine/Orders/", "_lake/Orders/"],
-        assetsPrefix: "_assets/glue/",
-        database: "lake_db",
-        catalogTables: ["orders_current", "orders_tombstones"],
-        startJobNames: ["orders-snapshot-job"],
-        kmsKeyArns: [kms],
-      }),
-    );
-    assert.deepStrictEqual(
-      parseJson(cloud.one(ROLE_POLICY, "tuned-maintenance-policy").inputs.policy),
-      compactionJobPolicy({
-        scope: SCOPE,
-        lake: "s3://lake-bucket/",
-        readPrefixes: [],
-        writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "_lake/Orders/"],
-        assetsPrefix: "_assets/glue/",
-        database: "lake_db",
-        catalogTables: ["orders_current", "orders_tombstones"],
-        kmsKeyArns: [kms],
-      }),
-    );
+    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "tuned-compaction-policy").inputs.policy), expectedPolicies({ kmsKeyArns: [kms] }).compaction);
+    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "tuned-maintenance-policy").inputs.policy), expectedPolicies({ kmsKeyArns: [kms] }).maintenance);
   });
 
   void it("creates the compaction schedule only after the capture path, so the first run finds capture live", async () => {
     const cloud = await useLakeMockCloud();
-    let open = (): void => undefined;
-    const gate = new Promise<string>((resolve) => {
-      open = () => resolve("capture-mapping");
-    });
-    const capture = new aws.sqs.Queue("capture-mapping", { name: pulumi.output(gate) });
-    const { component } = compaction("ordered", { captureReady: [capture] });
+    const capture = gatedResource("capture-mapping");
+    const { component } = compaction("ordered", { captureReady: [capture.resource] });
     await valueOf(component.compactionJob.urn);
     await valueOf(component.maintenanceTrigger.urn);
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -265,7 +237,7 @@ void describe("TableCompaction", () => {
       ["ordered-maintenance-schedule"],
       "the compaction schedule waits for the capture path",
     );
-    open();
+    capture.open();
     await settled(component);
     const order = cloud.resources.map((r) => r.name);
     assert.ok(order.indexOf("capture-mapping") < order.indexOf("ordered-compaction-schedule"), order.join(", "));

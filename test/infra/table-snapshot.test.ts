@@ -1,18 +1,29 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 import { GlueScripts } from "../../infra/glue-scripts-asset";
 import { glueTrustPolicy, snapshotJobPolicy } from "../../infra/iam";
 import { checkReadPercent, checkSnapshotSource, TableSnapshot, type TableSnapshotArgs } from "../../infra/table-snapshot";
 import { expectedGlueJob, expectedRuntimeArguments, ORDERS_TABLE_ARGUMENTS } from "./glue-job-expectations";
 import { fakeScriptsDirectory, useLakeMockCloud, type LakeMockCloud } from "./lake-mocks";
-import { ACCOUNT, assertOnlyFailure, parseJson, previewFailures, settled, tableArn, valueOf } from "./pulumi-mocks";
+import { ACCOUNT, assertOnlyFailure, gatedResource, parseJson, previewFailures, settled, tableArn, valueOf } from "./pulumi-mocks";
 
 const JOB = "aws:glue/job:Job";
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const SCOPE = { partition: "aws", region: "us-west-2", account: ACCOUNT };
+const GLUE_TRUST = glueTrustPolicy(ACCOUNT);
+
+const ORDERS_KEYS = {
+  hashKey: "pk",
+  rangeKey: "sk",
+  attributes: [
+    { name: "pk", type: "S" },
+    { name: "sk", type: "N" },
+    { name: "gsi", type: "S" },
+  ],
+};
+
 function snapshot(cloud: LakeMockCloud, name: string, args: Partial<TableSnapshotArgs> & Pick<TableSnapshotArgs, "table">): { component: TableSnapshot; scripts: GlueScripts } {
   void cloud;
   const scripts = new GlueScripts(`${name}-scripts`, { bucket: "lake-bucket", scriptsDirectory: fakeScriptsDirectory() });
@@ -20,13 +31,21 @@ function snapshot(cloud: LakeMockCloud, name: string, args: Partial<TableSnapsho
   return { component, scripts };
 }
 
-/** A resource whose registration waits until `open()`: proves what is ordered after it. */
-function gatedResource(name: string): { resource: aws.sqs.Queue; open: () => void } {
-  let open = (): void => undefined;
-  const gate = new Promise<string>((resolve) => {
-    open = () => resolve(name);
+/** The snapshot role's policy for source table `table` in lake-bucket/lake_db. */
+function expectedPolicy(table: string, mode: "export" | "glue", extra: { kmsKeyArns?: string[] } = {}): unknown {
+  const c = table.toLowerCase();
+  return snapshotJobPolicy({
+    scope: SCOPE,
+    tables: [tableArn(table)],
+    mode,
+    lake: "s3://lake-bucket/",
+    exportsPrefixes: [`exports/${table}/`],
+    warehousePrefixes: [`warehouse/lake_db.db/${c}_current/`, `warehouse/lake_db.db/${c}_tombstones/`],
+    assetsPrefix: "_assets/glue/",
+    database: "lake_db",
+    catalogTables: [`${c}_current`, `${c}_tombstones`],
+    ...extra,
   });
-  return { resource: new aws.sqs.Queue(name, { name: pulumi.output(gate) }), open };
 }
 
 void describe("TableSnapshot, export mode (default)", () => {
@@ -63,20 +82,7 @@ void describe("TableSnapshot, export mode (default)", () => {
     assert.deepEqual(parseJson(cloud.one(ROLE, "orders-snapshot-role").inputs.assumeRolePolicy), GLUE_TRUST);
     const policy = cloud.one(ROLE_POLICY, "orders-snapshot-policy").inputs;
     assert.equal(policy.role, "orders-snapshot-role-id");
-    assert.deepStrictEqual(
-      parseJson(policy.policy),
-      snapshotJobPolicy({
-        scope: SCOPE,
-        tables: [tableArn("Orders")],
-        mode: "export",
-        lake: "s3://lake-bucket/",
-        exportsPrefixes: ["exports/Orders/"],
-        warehousePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/"],
-        assetsPrefix: "_assets/glue/",
-        database: "lake_db",
-        catalogTables: ["orders_current", "orders_tombstones"],
-      }),
-    );
+    assert.deepStrictEqual(parseJson(policy.policy), expectedPolicy("Orders", "export"));
 
     assert.equal(await valueOf(component.jobName), "orders-snapshot-job-0a1b2c3");
     assert.equal(await valueOf(component.tableName), "Orders");
@@ -112,21 +118,7 @@ void describe("TableSnapshot, export mode (default)", () => {
     assert.equal(job.defaultArguments["--key_schema"], "pk:S,sk:N:decimal(38,6)");
     assert.equal(job.defaultArguments["--declared_columns"], '{"price":"decimal(38,2)","status":"string"}');
     assert.deepEqual(cloud.one(ROLE, "tuned-role").inputs.tags, { team: "data" });
-    assert.deepStrictEqual(
-      parseJson(cloud.one(ROLE_POLICY, "tuned-policy").inputs.policy),
-      snapshotJobPolicy({
-        scope: SCOPE,
-        tables: [tableArn("Orders")],
-        mode: "export",
-        lake: "s3://lake-bucket/",
-        exportsPrefixes: ["exports/Orders/"],
-        warehousePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/"],
-        assetsPrefix: "_assets/glue/",
-        database: "lake_db",
-        catalogTables: ["orders_current", "orders_tombstones"],
-        kmsKeyArns: [kms],
-      }),
-    );
+    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "tuned-policy").inputs.policy), expectedPolicy("Orders", "export", { kmsKeyArns: [kms] }));
     assert.deepEqual(await valueOf(component.keys), [
       { name: "pk", type: "S" },
       { name: "sk", type: "N", columnType: "decimal(38,6)" },
@@ -214,20 +206,7 @@ void describe("TableSnapshot, glue mode", () => {
       Object.fromEntries(Object.entries(args).filter(([k]) => ["--mode", "--read_percent", "--start_export", "--export_uri", "--table_arn", "--repair"].includes(k))),
       { "--mode": "scan", "--read_percent": "0.5", "--repair": "false" },
     );
-    assert.deepStrictEqual(
-      parseJson(cloud.one(ROLE_POLICY, "plain-snapshot-policy").inputs.policy),
-      snapshotJobPolicy({
-        scope: SCOPE,
-        tables: [tableArn("Plain")],
-        mode: "glue",
-        lake: "s3://lake-bucket/",
-        exportsPrefixes: ["exports/Plain/"],
-        warehousePrefixes: ["warehouse/lake_db.db/plain_current/", "warehouse/lake_db.db/plain_tombstones/"],
-        assetsPrefix: "_assets/glue/",
-        database: "lake_db",
-        catalogTables: ["plain_current", "plain_tombstones"],
-      }),
-    );
+    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "plain-snapshot-policy").inputs.policy), expectedPolicy("Plain", "glue"));
   });
 
   void it("uses a quarter of the read capacity by default", async () => {

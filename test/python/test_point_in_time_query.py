@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -16,39 +18,27 @@ from live_view_model import Shape
 SPEC = {"tableName": "Orders", "database": "lake", "bucket": "lake-bucket",
         "keys": [{"name": "pk", "type": "S"}, {"name": "sk", "type": "N"}], "declaredColumns": {"status": "string"}}
 
-# Athena SQL exactly as the README shows it, with X as a placeholder.
-AS_OF_X = """
-WITH changed_after_x AS (
-  SELECT
-    json_extract_scalar(keys, '$.pk.S') AS pk_text,
-    json_extract_scalar(keys, '$.sk.N') AS sk_text,
-    op,
-    old_image,
-    overflow,
-    row_number() OVER (
-      PARTITION BY json_extract_scalar(keys, '$.pk.S'), json_extract_scalar(keys, '$.sk.N')
-      ORDER BY lpad(seq, 40, '0')
-    ) AS nth_change
-  FROM lake.orders_changes
-  WHERE dt >= '{x_day}'
-    AND ts_ms > to_unixtime(TIMESTAMP '{x} UTC') * 1000
-    AND seq IS NOT NULL
-),
-first_change_after_x AS (
-  SELECT * FROM changed_after_x WHERE nth_change = 1
-)
-SELECT pk_text AS pk, CAST(sk_text AS decimal(38,0)) AS sk, old_image AS item, overflow
-FROM first_change_after_x
-WHERE op <> 'INSERT'
-UNION ALL
-SELECT live.pk, live.sk, live.item, CAST(NULL AS varchar) AS overflow
-FROM lake.orders_live AS live
-WHERE NOT EXISTS (
-  SELECT 1 FROM first_change_after_x AS f
-  WHERE f.pk_text = json_extract_scalar(live._key, '$.pk.S')
-    AND f.sk_text = json_extract_scalar(live._key, '$.sk.N')
-)
-"""
+README = Path(__file__).resolve().parents[2] / "README.md"
+# The README's example X, and the placeholders the test puts in its place.
+README_X = {"dt >= '2026-11-20'": "dt >= '{x_day}'",
+            "TIMESTAMP '2026-11-20 12:00:00 UTC'": "TIMESTAMP '{x} UTC'",
+            "FROM orders_changes": "FROM lake.orders_changes",
+            "FROM orders_live ": "FROM lake.orders_live "}
+
+
+def readme_query() -> str:
+    """The point-in-time query exactly as the README shows it (read from it, so the two cannot drift)."""
+    blocks = re.findall(r"```sql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    matching = [block for block in blocks if "changed_after_x" in block]
+    assert len(matching) == 1, "expected one ```sql block with the point-in-time query in README.md"
+    query = matching[0].strip().rstrip(";")
+    for example, placeholder in README_X.items():
+        assert query.count(example) == 1, f"README's point-in-time query no longer contains {example!r} once"
+        query = query.replace(example, placeholder)
+    return query
+
+
+AS_OF_X = readme_query()
 
 
 @pytest.fixture(scope="module")
