@@ -14,7 +14,7 @@ Arguments (unknown ones, such as Glue's own, are ignored):
   --buckets           unused here (the table keeps the bucket count it was created with)
   --region            boto3 region (default: environment)
   --changes_uri       delta files, listed recursively; gzip or plain (required)
-  --quarantine_uri    where unparseable files are copied, with <file>.errors.json (required)
+  --quarantine_uri    where unparseable files are moved, with <file>.errors.json (required)
   --state_uri         where ledger objects are written (required)
   --metrics           true: put CloudWatch metrics, namespace DynamoDbLake (default false)
   --start_snapshot_job  Glue job to start when the snapshot is not loaded yet (default: none)
@@ -26,10 +26,14 @@ and the MERGE commit carries its URI in the snapshot summary (dynamodb-lake.ledg
 and its bookkeeping change in one Iceberg commit. A run killed anywhere and rerun re-reads exactly the
 files no commit has consumed; files that land late (any name) are not in the ledger and are merged.
 Apply is latest-wins by 40-digit seq against the row's _seq and the key's tombstone, so re-applying
-anything, in any order, gives the same table. Run one compaction per table at a time (Glue job
+anything, in any order, gives the same table. Snapshot horizon: a delta with ts_ms + 1000 <= T, T the
+current snapshot's point in time (`dynamodb-lake.restart-from-ms`, repeated in every commit and ledger),
+is already in the snapshot and is dropped before the merge (counted as before_snapshot, no tombstone):
+after a re-snapshot an older surviving change must not overwrite the exported value of a key whose
+latest change was lost. Run one compaction per table at a time (Glue job
 max concurrency 1).
 
-Output: one JSON summary line {"files","records","applied","deleted","quarantined","bytes",…}.
+Output: one JSON summary line {"files","records","before_snapshot","applied","deleted","quarantined","bytes",…}.
 Exit code 0 also when it only waits for the snapshot.
 """
 from __future__ import annotations
@@ -87,11 +91,28 @@ def start_snapshot_job(job_name: str, region: str, say) -> None:
 
 
 def quarantine(bad: list[dict], changes_uri: str, quarantine_uri: str) -> None:
+    """First half of the move: a copy of each unparseable file and its error report under quarantine."""
     for stats in bad:
         rel = storage.relative(changes_uri, stats["uri"])
         storage.copy(stats["uri"], storage.join(quarantine_uri, rel))
         report = {k: stats[k] for k in ("uri", "bytes", "records", "error_count", "errors")}
         storage.write_bytes(storage.join(quarantine_uri, rel + ".errors.json"), json.dumps(report, indent=1).encode())
+
+
+def finish_quarantine(quarantined: list[str], changes_uri: str) -> None:
+    """Second half of the move: deletes the originals, only once the commit that consumed them has landed, as a
+    run killed before it must leave the rerun a partly good file's good lines. A run killed between its commit
+    and this step leaves them to the next run (its ledger names them); an original already gone is fine."""
+    for rel in quarantined:
+        storage.delete(storage.join(changes_uri, rel))
+
+
+def after_horizon(rows, horizon_ms: int | None):
+    """Drops the deltas the snapshot already reflects: (remaining rows, how many were dropped)."""
+    if horizon_ms is None:
+        return rows, 0
+    reflected = f"`_ts_ms` + {ledger.ROUNDING_MS} <= {int(horizon_ms)}"
+    return rows.where(f"NOT ({reflected})"), rows.where(reflected).count()
 
 
 def parse_files(spark, uris: list[str], schema):
@@ -126,10 +147,13 @@ def run(spark, args, fail: Callable[[str], None] = lambda _point: None, say=prin
 
     pointer = tables.ledger_pointer(spark, names.current)
     previous = ledger.read(pointer.ledger)
+    horizon_ms = ledger.horizon(pointer.restart_from_ms, previous)
+    finish_quarantine(previous.get("quarantined", []) if previous else [], args.changes_uri)
     consumed = ledger.consumed_files(previous)
     listing = {storage.relative(args.changes_uri, o.uri): o.size for o in storage.list_objects(args.changes_uri)}
     new_files = sorted(rel for rel in listing if rel not in consumed)
-    result = {"job": "compact", "table": names.current, "files": len(new_files), "records": 0, "applied": 0,
+    result = {"job": "compact", "table": names.current, "files": len(new_files), "records": 0, "before_snapshot": 0,
+              "applied": 0,
               "deleted": 0, "quarantined": 0, "bytes": 0, "columns_added": added_columns}
     if not new_files:
         result["seconds"] = round(time.time() - started, 1)
@@ -143,12 +167,13 @@ def run(spark, args, fail: Callable[[str], None] = lambda _point: None, say=prin
     bad = [s for s in stats if s["error_count"]]
     quarantined = [storage.relative(args.changes_uri, s["uri"]) for s in bad]
     this_ledger = ledger.build(previous, pointer.ledger if previous else None, listing, new_files, quarantined,
-                               run_id, now_ms)
+                               run_id, now_ms, horizon_ms)
     ledger_uri = ledger.ledger_uri(args.state_uri, run_id)
     ledger.write(ledger_uri, this_ledger)
     fail("after_ledger")
     quarantine(bad, args.changes_uri, args.quarantine_uri)
 
+    rows, before_snapshot = after_horizon(rows, horizon_ms)
     batch = to_current_columns(latest_per_key(rows), schema, keep_op=True).cache()
     batch.createOrReplaceTempView("dynamodb_lake_batch")
     touched = spark.sql(f"SELECT lake.system.bucket({buckets}, `_key`) AS b, max(`_op` = 'D') AS d "
@@ -177,12 +202,17 @@ def run(spark, args, fail: Callable[[str], None] = lambda _point: None, say=prin
         fail("before_commit")
         spark.sql(merge_current_sql(names.current, "dynamodb_lake_applicable", columns, target_predicate))
 
-    with_commit_properties(spark, {ledger.LEDGER_PROPERTY: ledger_uri, ledger.RUN_PROPERTY: run_id}, merge)
+    properties = {ledger.LEDGER_PROPERTY: ledger_uri, ledger.RUN_PROPERTY: run_id}
+    if horizon_ms is not None:  # carried forward: expiring the snapshot load's commit must not lose it
+        properties[ledger.RESTART_PROPERTY] = str(horizon_ms)
+    with_commit_properties(spark, properties, merge)
     fail("after_commit")
+    finish_quarantine(quarantined, args.changes_uri)
     batch.unpersist()
     tagged.unpersist()
     result.update({
-        "records": sum(s["records"] for s in stats), "applied": counts.applied or 0, "deleted": counts.deleted or 0,
+        "records": sum(s["records"] for s in stats), "before_snapshot": before_snapshot,
+        "applied": counts.applied or 0, "deleted": counts.deleted or 0,
         "quarantined": len(bad), "bytes": sum(s["bytes"] for s in stats), "ledger": ledger_uri,
         "quarantined_files": quarantined, "seconds": round(time.time() - started, 1)})
     if job_args.as_bool(args.metrics):

@@ -22,9 +22,14 @@ Arguments (unknown ones, such as Glue's own, are ignored):
   --scan_segments     scan mode: parallel Scan segments (default 0 = 4 per core)
 
 Every run replaces the table's contents atomically; a re-snapshot (repair) is the same command, there
-is no separate flag. The commit records that the compaction ledger
-restarts from this snapshot, so every delta file is applied again on top of it: safe, because a change
-applies only when its seq is newer than the row's and snapshot rows carry seq 0…0.
+is no separate flag. The commit records that the compaction ledger restarts from this snapshot and its
+horizon T (`dynamodb-lake.restart-from-ms`): the export's point in time, or the scan's start. Every
+delta file is read again, but only deltas with ts_ms + 1000 > T are applied (ApproximateCreationDateTime
+is rounded down to the second; older ones are in the snapshot, and re-applying them could bring back a
+value or an item whose newer change was lost); those are safe, since a change applies only when its seq
+is newer than the row's and snapshot rows carry seq 0…0. T is also written as the horizon row of
+<t>_tombstones (_key "{}", which no real key is) for the <t>_live view. A manifest-less export
+directory (an emulator's) has no known T: T = 0, nothing is skipped.
 """
 from __future__ import annotations
 
@@ -70,6 +75,7 @@ def scan_raw_rows(spark, table_name: str, schema: TableSchema, read_percent: flo
     description = client.describe_table(TableName=table_name)["Table"]
     total = segments or 4 * spark.sparkContext.defaultParallelism
     per_segment = scan.read_capacity(description) * read_percent / total
+    # The horizon is the scan's start: a change before it is in the scan (later ones may be too).
     snapshot_ms, env = int(time.time() * 1000), storage.driver_env()
 
     def segment_rows(segment: int):
@@ -96,6 +102,7 @@ def run(spark, args, say=print) -> dict:
         rdd, snapshot_ms, segments = scan_raw_rows(spark, args.table_name, schema, float(args.read_percent),
                                                    int(args.scan_segments), args.region)
         source = {"scan_segments": segments, "read_percent": float(args.read_percent)}
+        horizon_ms = snapshot_ms
     elif args.mode == "export":
         if job_args.as_bool(args.start_export):
             missing = [f for f in ("table_arn", "export_bucket") if not getattr(args, f)]
@@ -109,7 +116,7 @@ def run(spark, args, say=print) -> dict:
             raise SystemExit("export mode needs --export_uri (or --start_export true with --table_arn and --export_bucket)")
         if not export.has_manifest:
             say(f"note: {export.directory} has no manifest (emulator layout): loading every data/ file")
-        rdd, snapshot_ms = export_raw_rows(spark, export, schema), export.export_ms
+        rdd, snapshot_ms, horizon_ms = export_raw_rows(spark, export, schema), export.export_ms, export.horizon_ms
         source = {"export": export.directory, "data_files": len(export.data_files), "export_items": export.item_count}
     else:
         raise SystemExit("--mode must be export or scan")
@@ -118,12 +125,13 @@ def run(spark, args, say=print) -> dict:
     rows = to_current_columns(spark.createDataFrame(rdd, raw_struct(schema)), schema)
     (aligned(rows, spark.table(names.current).schema.fields).writeTo(names.current)
      .option(f"snapshot-property.{LEDGER_PROPERTY}", NO_LEDGER)
-     .option(f"snapshot-property.{RESTART_PROPERTY}", str(snapshot_ms))
+     .option(f"snapshot-property.{RESTART_PROPERTY}", str(horizon_ms))
      .overwrite(F.lit(True)))
+    spark.sql(tables.horizon_row_sql(names.tombstones, horizon_ms))
     snapshot = tables.current_snapshot_id(spark, names.current)
     summary = tables.snapshot_summary(spark, names.current, snapshot)
     result = {"job": "load_snapshot", "table": names.current, "mode": args.mode, **source,
-              "snapshot_ms": snapshot_ms, "items": int(summary.get("added-records", 0)),
+              "snapshot_ms": snapshot_ms, "horizon_ms": horizon_ms, "items": int(summary.get("added-records", 0)),
               "bytes_written": int(summary.get("added-files-size", 0)), "seconds": round(time.time() - started, 1)}
     if source.get("export_items") is not None and source["export_items"] != result["items"]:
         raise RuntimeError(f"export manifest says {source['export_items']} items but {result['items']} were loaded "

@@ -17,7 +17,8 @@ Arguments (unknown ones, such as Glue's own, are ignored):
 
 Steps: expire snapshots (never the newest one carrying the compaction ledger, which compaction needs),
 rewrite small data files and files with many position deletes (sorted by _key), rewrite position delete
-files, remove orphan files, prune old tombstones, delete unreferenced ledger objects.
+files, remove orphan files, prune old tombstones (never the snapshot horizon row, _key "{}"), delete
+unreferenced ledger objects.
 """
 from __future__ import annotations
 
@@ -98,7 +99,9 @@ def run(spark, args, say=print) -> dict:
                          "orphans_removed": len(orphans)}
     retention_ms = now_ms - int(float(args.tombstone_retention_hours) * HOUR_MS)
     before = spark.table(names.tombstones).count()
-    spark.sql(f"DELETE FROM {names.tombstones} WHERE `_ts` < timestamp_millis({retention_ms})")
+    # The horizon row is no tombstone: the live view needs it for as long as the snapshot stands.
+    spark.sql(f"DELETE FROM {names.tombstones} WHERE `_ts` < timestamp_millis({retention_ms}) "
+              f"AND `_key` <> '{tables.HORIZON_KEY}'")
     result["tombstones_pruned"] = before - spark.table(names.tombstones).count()
     result["ledgers_deleted"] = 0
     if args.state_uri:

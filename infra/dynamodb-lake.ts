@@ -11,6 +11,7 @@ import { autoName, NAME_RULES } from "./resource-name";
 import { TableCapture, type TableCaptureArgs } from "./table-capture";
 import { TableCatalog, type TableCatalogArgs } from "./table-catalog";
 import { TableCompaction, type TableCompactionArgs } from "./table-compaction";
+import { TableReconcile, type TableReconcileArgs } from "./table-reconcile";
 import { parseTableIdentifier, type TableInput } from "./table-ref";
 import { TableSnapshot, type TableSnapshotArgs, type SnapshotMode } from "./table-snapshot";
 
@@ -32,6 +33,8 @@ export type LakeTableCompactionArgs = Pick<
   | "snapshotRetentionHours"
   | "tombstoneRetentionHours"
 >;
+/** Reconcile job tunables of one table (see TableReconcile for each default). */
+export type LakeTableReconcileArgs = Pick<TableReconcileArgs, "readPercent" | "workerType" | "numberOfWorkers" | "timeoutMinutes">;
 /** Catalog tunables of one table (see TableCatalog for each default). */
 export type LakeTableCatalogArgs = Pick<TableCatalogArgs, "lookbackDays" | "changesStartDate">;
 
@@ -58,6 +61,8 @@ export interface DynamoDbLakeTableArgs {
   readonly snapshot?: LakeTableSnapshotArgs;
   /** Compaction and maintenance job settings. */
   readonly compaction?: LakeTableCompactionArgs;
+  /** Settings of the on-demand reconcile job (the lake compared with a scan of the table). */
+  readonly reconcile?: LakeTableReconcileArgs;
   /** Settings of the table's `_changes` table and `_live` view. */
   readonly catalog?: LakeTableCatalogArgs;
 }
@@ -98,6 +103,8 @@ export interface LakeTableOutputs {
   readonly snapshotJobName: string;
   readonly compactionJobName: string;
   readonly maintenanceJobName: string;
+  /** On demand: `lake reconcile --job <name>` compares the current table with a scan of the source table. */
+  readonly reconcileJobName: string;
   readonly currentTable: string;
   readonly changesTable: string;
   readonly liveView: string;
@@ -156,6 +163,7 @@ export class DynamoDbLake extends pulumi.ComponentResource {
   public readonly captures: Readonly<Record<string, TableCapture>>;
   public readonly snapshots: Readonly<Record<string, TableSnapshot>>;
   public readonly compactions: Readonly<Record<string, TableCompaction>>;
+  public readonly reconciles: Readonly<Record<string, TableReconcile>>;
   public readonly catalogs: Readonly<Record<string, TableCatalog>>;
   /** Per table id: names of what runs and what to query. */
   public readonly tables: pulumi.Output<Record<string, LakeTableOutputs>>;
@@ -191,6 +199,7 @@ export class DynamoDbLake extends pulumi.ComponentResource {
     const captures: Record<string, TableCapture> = {};
     const snapshots: Record<string, TableSnapshot> = {};
     const compactions: Record<string, TableCompaction> = {};
+    const reconciles: Record<string, TableReconcile> = {};
     const catalogs: Record<string, TableCatalog> = {};
     const perTable: pulumi.Output<[string, LakeTableOutputs]>[] = [];
 
@@ -239,6 +248,21 @@ export class DynamoDbLake extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      const reconcile = new TableReconcile(
+        `${base}-reconcile`,
+        {
+          ...t.reconcile,
+          tableName: snapshot.tableName,
+          keys: snapshot.keys,
+          declaredColumns: t.declaredColumns,
+          bucket: bucket.bucketName,
+          database: catalog.databaseName,
+          scripts,
+          kmsKeyArns,
+          tags,
+        },
+        { parent: this },
+      );
       const tableCatalog = new TableCatalog(
         `${base}-catalog`,
         {
@@ -254,21 +278,34 @@ export class DynamoDbLake extends pulumi.ComponentResource {
       captures[id] = capture;
       snapshots[id] = snapshot;
       compactions[id] = compaction;
+      reconciles[id] = reconcile;
       catalogs[id] = tableCatalog;
       perTable.push(
         pulumi
           .all([
             pulumi.all([capture.tableName, capture.functionName, capture.deliveryStreamName, capture.deadLetterQueueUrl]),
-            pulumi.all([snapshot.jobName, compaction.compactionJobName, compaction.maintenanceJobName]),
+            pulumi.all([snapshot.jobName, compaction.compactionJobName, compaction.maintenanceJobName, reconcile.jobName]),
             pulumi.all([tableCatalog.currentTableName, tableCatalog.changesTableName, tableCatalog.liveViewName]),
           ])
           .apply(
-            ([[tableName, functionName, deliveryStreamName, deadLetterQueueUrl], [snapshotJobName, compactionJobName, maintenanceJobName], [currentTable, changesTable, liveView]]): [
+            ([[tableName, functionName, deliveryStreamName, deadLetterQueueUrl], [snapshotJobName, compactionJobName, maintenanceJobName, reconcileJobName], [currentTable, changesTable, liveView]]): [
               string,
               LakeTableOutputs,
             ] => [
               id,
-              { tableName, functionName, deliveryStreamName, deadLetterQueueUrl, snapshotJobName, compactionJobName, maintenanceJobName, currentTable, changesTable, liveView },
+              {
+                tableName,
+                functionName,
+                deliveryStreamName,
+                deadLetterQueueUrl,
+                snapshotJobName,
+                compactionJobName,
+                maintenanceJobName,
+                reconcileJobName,
+                currentTable,
+                changesTable,
+                liveView,
+              },
             ],
           ),
       );
@@ -298,6 +335,7 @@ export class DynamoDbLake extends pulumi.ComponentResource {
     this.captures = captures;
     this.snapshots = snapshots;
     this.compactions = compactions;
+    this.reconciles = reconciles;
     this.catalogs = catalogs;
     this.tables = pulumi.all(perTable).apply((entries) => Object.fromEntries(entries));
     this.registerOutputs({

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LAKE_PREFIXES } from "./layout";
 
 /** The job scripts the lake's components run; each must be in the scripts folder. */
-export const REQUIRED_SCRIPTS = ["load_snapshot", "compact", "maintenance"] as const;
+export const REQUIRED_SCRIPTS = ["load_snapshot", "compact", "maintenance", "reconcile"] as const;
 /** The shared package, shipped as `<package>.zip` through `--extra-py-files`. */
 export const PYTHON_PACKAGE = "dynamodb_lake";
 /** Where deployed scripts live, under the per-content-hash folder. */

@@ -15,6 +15,7 @@ export * as iam from "./iam";
 // The lake side: snapshot, compaction, Glue scripts, catalog.
 export * from "./table-snapshot";
 export * from "./table-compaction";
+export * from "./table-reconcile";
 export * from "./glue-scripts-asset";
 export * from "./lake-catalog";
 export * from "./table-catalog";

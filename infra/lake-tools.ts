@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * The lake's operator command: start the snapshot (initial or repair), start a
- * compaction now, show a job's last runs, or replay the capture dead-letter queue.
+ * compaction now, check the lake against its table, show a job's last runs, or
+ * replay the capture dead-letter queue.
  *
  *   npx tsx infra/lake-tools.ts snapshot   --job <snapshot job> [--wait]
  *   npx tsx infra/lake-tools.ts resnapshot --job <snapshot job> [--wait]
  *   npx tsx infra/lake-tools.ts compact    --job <compaction job> [--wait]
+ *   npx tsx infra/lake-tools.ts reconcile  --job <reconcile job> [--wait]
  *   npx tsx infra/lake-tools.ts status     --job <any lake job> [--runs 5]
  *   npx tsx infra/lake-tools.ts replay-dlq --queue-url <dead-letter queue URL> --function <capture function> [--dry-run] [--max N]
  *
@@ -47,12 +49,15 @@ Commands:
   resnapshot   start the snapshot job as a repair (--repair true): reload the
                current table from a new export or scan, then compaction goes on
   compact      start a compaction run now instead of waiting for the schedule
+  reconcile    start the reconcile job: compare the current table with a scan of
+               the source table; its "N items, M differences" line is in the
+               run's output log, and the run fails when M > 0
   status       show the job's last runs, newest first
   replay-dlq   replay the batches in a table's capture dead-letter queue through
                its capture function; delete each message once it went through
 
 Options:
-  --job <name>     Glue job name (stack outputs: snapshot and compaction job names)
+  --job <name>     Glue job name (stack outputs: snapshot, compaction and reconcile job names)
   --wait           wait until the started run ends; exit 0 only if it succeeded
   --runs <n>       status: how many runs to show, 1-200 (default 5)
   --region <name>  AWS region (default: from the environment or profile)
@@ -63,7 +68,7 @@ Options:
   --max <n>        replay-dlq: handle at most n messages, 1-100000 (default: all)
 `;
 
-export type StartCommand = "snapshot" | "resnapshot" | "compact";
+export type StartCommand = "snapshot" | "resnapshot" | "compact" | "reconcile";
 export type LakeCommand =
   | { command: StartCommand; job: string; wait: boolean; pollSeconds: number; region?: string }
   | { command: "status"; job: string; runs: number; region?: string }
@@ -75,7 +80,7 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-const COMMANDS = ["snapshot", "resnapshot", "compact", "status", "replay-dlq"] as const;
+const COMMANDS = ["snapshot", "resnapshot", "compact", "reconcile", "status", "replay-dlq"] as const;
 const isCommand = (c: string): c is (typeof COMMANDS)[number] => (COMMANDS as readonly string[]).includes(c);
 // Glue accepts almost any printable name; the tool only refuses what cannot be one.
 const GLUE_JOB_NAME = /^[^\u0000-\u001f]{1,255}$/u;
@@ -132,7 +137,7 @@ export function parseLakeArgs(argv: readonly string[]): LakeCommand {
   const region = flags.get("--region");
   const where = region === undefined ? {} : { region };
   if (command === "status") {
-    if (wait || flags.has("--poll")) throw new UsageError("--wait and --poll apply to snapshot, resnapshot and compact, not status");
+    if (wait || flags.has("--poll")) throw new UsageError("--wait and --poll apply to snapshot, resnapshot, compact and reconcile, not status");
     const runs = flags.get("--runs");
     return { command, job, runs: runs === undefined ? 5 : positiveInteger("--runs", runs, 200), ...where };
   }
@@ -164,6 +169,12 @@ function parseReplayArgs(rest: readonly string[]): LakeCommand {
 /** Arguments a run overrides on the job's defaults: a repair reloads the table. */
 export function runArguments(command: StartCommand): Record<string, string> | undefined {
   return command === "resnapshot" ? { "--repair": "true" } : undefined;
+}
+
+/** Where a finished reconcile run's result is: the job prints it to its output log, not to the caller. */
+export function reconcileOutcome(runId: string, state: string, logGroupName = "/aws-glue/jobs"): string {
+  const verdict = state === "SUCCEEDED" ? "0 differences" : "differences found, or the run failed";
+  return `reconcile: ${verdict}; the "N items, M differences" line and the details are in log group ${logGroupName}/output, stream ${runId}`;
 }
 
 const TERMINAL_STATES = new Set(["SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED", "EXPIRED"]);
@@ -247,6 +258,7 @@ export async function runLakeCommand(cmd: LakeCommand, io: LakeToolIo): Promise<
     const state = out.JobRun?.JobRunState ?? "UNKNOWN";
     if (TERMINAL_STATES.has(state)) {
       io.print(`run ${runId} ended ${state}${out.JobRun?.ErrorMessage ? `: ${out.JobRun.ErrorMessage}` : ""}`);
+      if (cmd.command === "reconcile") io.print(reconcileOutcome(runId, state, out.JobRun?.LogGroupName));
       return state === "SUCCEEDED" ? 0 : 1;
     }
     io.print(`run ${runId}: ${state}`);

@@ -10,6 +10,7 @@ import type {
   LakeTableCaptureArgs,
   LakeTableCatalogArgs,
   LakeTableCompactionArgs,
+  LakeTableReconcileArgs,
   LakeTableSnapshotArgs,
 } from "./dynamodb-lake";
 import { lakeTableIds } from "./dynamodb-lake";
@@ -60,6 +61,7 @@ const COMPACTION: Schema<LakeTableCompactionArgs> = {
   snapshotRetentionHours: "number",
   tombstoneRetentionHours: "number",
 };
+const RECONCILE: Schema<LakeTableReconcileArgs> = { readPercent: "number", workerType: "string", numberOfWorkers: "number", timeoutMinutes: "number" };
 const TABLE_CATALOG: Schema<LakeTableCatalogArgs> = { lookbackDays: "number", changesStartDate: "string" };
 const TABLE_SCALARS = {
   table: "string",
@@ -68,7 +70,7 @@ const TABLE_SCALARS = {
   declaredColumns: "stringMap",
   snapshotMode: { oneOf: ["export", "glue"] },
 } as const satisfies Partial<Schema<DynamoDbLakeTableArgs>>;
-const TABLE_SECTIONS = { capture: CAPTURE, snapshot: SNAPSHOT, compaction: COMPACTION, catalog: TABLE_CATALOG } as const;
+const TABLE_SECTIONS = { capture: CAPTURE, snapshot: SNAPSHOT, compaction: COMPACTION, reconcile: RECONCILE, catalog: TABLE_CATALOG } as const;
 // Every table argument is either a scalar or a section: adding one to the component without adding it here fails to compile.
 const TABLE_KEYS: Record<keyof DynamoDbLakeTableArgs, true> = {
   table: true,
@@ -79,6 +81,7 @@ const TABLE_KEYS: Record<keyof DynamoDbLakeTableArgs, true> = {
   capture: true,
   snapshot: true,
   compaction: true,
+  reconcile: true,
   catalog: true,
 };
 const CREATE_BUCKET: Schema<LakeBucketArgs> = {

@@ -142,6 +142,8 @@ export class TableCompaction extends pulumi.ComponentResource {
           scope: s,
           lake: lakeUri,
           readPrefixes: [changesPrefix(t), overflowTablePrefix(t)],
+          // A corrupt delta file is moved to quarantine: copied, then deleted here.
+          movePrefixes: [changesPrefix(t)],
           writePrefixes: [...tables.map((c) => warehouseTablePrefix(database, c)), quarantinePrefix(t), ledgerPrefix(t)],
           assetsPrefix: GLUE_ASSETS_PREFIX,
           database,

@@ -22,6 +22,9 @@ class Export:
     export_ms: int
     item_count: int | None
     has_manifest: bool
+    # The snapshot horizon T: every change made before it is in the export. 0 when unknown (a
+    # manifest-less directory: its files' modification time is later than the point in time).
+    horizon_ms: int = 0
 
 
 def _iso_ms(text: str) -> int:
@@ -59,7 +62,8 @@ def load_export(directory: str) -> Export:
     else:
         export_ms = max(o.mtime_ms for o in listing if o.uri in set(files))
         count = None
-    return Export(directory.rstrip("/"), tuple(files), export_ms, count, summary is not None)
+    return Export(directory.rstrip("/"), tuple(files), export_ms, count, summary is not None,
+                  export_ms if summary is not None else 0)
 
 
 def find_export(uri: str) -> Export:
@@ -93,6 +97,9 @@ def start_export(dynamodb, table_arn: str, bucket: str, prefix: str, poll_second
     target = f"s3://{bucket}/{prefix.strip('/')}" if prefix.strip("/") else f"s3://{bucket}"
     before = export_dirs(target)
     started = time.time()
+    # Without ExportTime the export is of the table at request time: an emulator exports then (never
+    # later than the request is a safe horizon), AWS exports the latest restorable time.
+    requested_ms = int(started * 1000)
     response = dynamodb.export_table_to_point_in_time(TableArn=table_arn, S3Bucket=bucket, S3Prefix=prefix.strip("/"),
                                                       ExportFormat="DYNAMODB_JSON")
     arn = response["ExportDescription"]["ExportArn"]
@@ -114,7 +121,5 @@ def start_export(dynamodb, table_arn: str, bucket: str, prefix: str, poll_second
     if len(fresh) != 1:
         raise RuntimeError(f"cannot tell which export directory under {target} belongs to {arn}: {fresh}")
     export = load_export(fresh[0])
-    if description.get("ExportTime"):
-        export = Export(export.directory, export.data_files, int(description["ExportTime"].timestamp() * 1000),
-                        export.item_count, export.has_manifest)
-    return export
+    export_ms = int(description["ExportTime"].timestamp() * 1000) if description.get("ExportTime") else requested_ms
+    return Export(export.directory, export.data_files, export_ms, export.item_count, export.has_manifest, export_ms)

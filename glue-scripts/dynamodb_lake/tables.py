@@ -9,6 +9,9 @@ from .ledger import LEDGER_PROPERTY, RESTART_PROPERTY
 from .schema import TableSchema, catalog_name
 
 BUCKETS_PROPERTY = "dynamodb-lake.buckets"
+# The <t>_tombstones row holding the snapshot horizon for the <t>_live view: "{}" is the canonical JSON
+# of an empty key, which no real key is, so it never matches a delta or a row of <t>_current.
+HORIZON_KEY = "{}"
 # Merge-on-read: an update or delete writes small position-delete files next to the new rows instead of
 # rewriting whole data files, so a compaction writes bytes in proportion to the keys it changes.
 _TABLE_PROPERTIES = {
@@ -150,3 +153,11 @@ def current_snapshot_id(spark, table: str) -> int | None:
 def snapshot_summary(spark, table: str, snapshot_id: int) -> dict[str, str]:
     rows = spark.sql(f"SELECT summary FROM {table}.snapshots WHERE snapshot_id = {int(snapshot_id)}").collect()
     return dict(rows[0].summary) if rows else {}
+
+
+def horizon_row_sql(tombstones: str, horizon_ms: int) -> str:
+    """Replaces the horizon row of <t>_tombstones (_seq 0…0, _ts = T) in one commit."""
+    return (f"MERGE INTO {tombstones} t USING (SELECT '{HORIZON_KEY}' AS `_key`, '{'0' * 40}' AS `_seq`, "
+            f"timestamp_millis({int(horizon_ms)}) AS `_ts`) s ON t.`_key` = s.`_key` "
+            "WHEN MATCHED THEN UPDATE SET t.`_seq` = s.`_seq`, t.`_ts` = s.`_ts` "
+            "WHEN NOT MATCHED THEN INSERT (`_key`, `_seq`, `_ts`) VALUES (s.`_key`, s.`_seq`, s.`_ts`)")

@@ -18,7 +18,12 @@ def seq40(n: int) -> str:
     return str(n).rjust(40, "0")
 
 
-def delta(n: int | str, op: str, pk: str, image: dict | None = None, *, ts_ms: int = 1_700_000_000_000,
+# Default change time: 2026-11-20T12:00Z, after the default export time of write_export (the snapshot
+# horizon), so a delta applies unless a test dates it before the snapshot.
+CHANGE_MS = 1_795_176_000_000
+
+
+def delta(n: int | str, op: str, pk: str, image: dict | None = None, *, ts_ms: int = CHANGE_MS,
           ttl: bool = False, event_id: str | None = None, sk: str | None = None) -> dict:
     keys = {"pk": {"S": pk}} if sk is None else {"pk": {"S": pk}, "sk": {"N": sk}}
     seq = n if isinstance(n, str) else seq40(n)

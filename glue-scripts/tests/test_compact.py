@@ -58,7 +58,7 @@ def test_latest_wins_with_duplicates_reorders_deletes_reinserts_ttl_and_seq_widt
     plain = {r["pk"]: r["item_json"] for r in spark.table(lake.current).collect()}
     assert plain["a"] == f'{{"pk":"a","v":{N38}}}'
     assert {r["_key"]: r["_seq"] for r in spark.table(lake.current.replace("_current", "_tombstones")).collect()} == {
-        key("ttl"): seq40(40)}
+        key("ttl"): seq40(40), "{}": "0" * 40}  # "{}": the snapshot horizon row
 
     # Re-delivered lines under a new name and a late file with an older name: nothing goes back in time.
     write_deltas(hour(lake, "20", "12", "redelivery.gz"), [delta(20, "INSERT", "b", {"v": {"S": "b20"}}),
@@ -79,8 +79,9 @@ def test_corrupt_files_are_quarantined_counted_and_their_good_lines_merged(spark
         json.dumps(delta(11, "INSERT", "good1", {})), "{broken", json.dumps({**delta(12, "INSERT", "bad", {}), "seq": "12"}),
         json.dumps(delta(13, "INSERT", "good2", {}))])
     bad_gzip = hour(lake, "20", "10", "bad.gz")
+    bad_bytes = b"\x1f\x8b\x08\x00garbage-garbage"
     with open(bad_gzip, "wb") as handle:
-        handle.write(b"\x1f\x8b\x08\x00garbage-garbage")
+        handle.write(bad_bytes)
     write_deltas(hour(lake, "20", "10", "fine.gz"), [delta(14, "REMOVE", "x")])
     result = lake.compact(spark)
     assert {k: result[k] for k in ("files", "records", "applied", "deleted", "quarantined")} == {
@@ -91,8 +92,28 @@ def test_corrupt_files_are_quarantined_counted_and_their_good_lines_merged(spark
     report = json.loads((quarantine / "mixed.gz.errors.json").read_text())
     assert (report["records"], report["error_count"]) == (2, 2)
     assert report["errors"][0].startswith("line 2: not JSON") and "left-padded to 40 digits" in report["errors"][1]
-    assert (quarantine / "bad.gz").read_bytes() == open(bad_gzip, "rb").read()
+    assert (quarantine / "bad.gz").read_bytes() == bad_bytes
+    assert not os.path.exists(bad_gzip) and not os.path.exists(hour(lake, "20", "10", "mixed.gz"))  # moved
+    assert os.path.exists(hour(lake, "20", "10", "fine.gz"))
     assert lake.compact(spark)["files"] == 0  # consumed: counted once, not quarantined again
+
+
+def test_a_quarantine_cut_short_by_a_kill_is_finished_by_the_next_run(spark, warehouse, database, tmp_path):
+    lake = loaded_lake(spark, tmp_path, database, warehouse, [{"pk": {"S": "x"}}])
+    mixed = hour(lake, "20", "10", "mixed.gz")
+    write_lines(mixed, [json.dumps(delta(11, "INSERT", "good", {})), "{broken"])
+    with pytest.raises(SimulatedKill):
+        lake.compact(spark, fail=kill_at("before_commit"))
+    assert os.path.exists(mixed)  # not committed yet: the rerun must still find the good line
+    with pytest.raises(SimulatedKill):
+        lake.compact(spark, fail=kill_at("after_commit"))
+    quarantined = tmp_path / "quarantine" / "Orders" / "dt=2026-11-20" / "hour=10"
+    assert sorted(os.listdir(quarantined)) == ["mixed.gz", "mixed.gz.errors.json"]
+    assert os.path.exists(mixed)  # committed, original not yet deleted
+    assert lake.compact(spark)["files"] == 0
+    assert not os.path.exists(mixed)
+    assert sorted(lake.items(spark)) == [key("good"), key("x")]
+    assert lake.compact(spark)["files"] == 0  # the original already gone is fine
 
 
 def test_overflow_records_and_declared_columns_that_appear_later(spark, warehouse, database, tmp_path):
@@ -180,6 +201,8 @@ def test_the_command_line_job_dies_at_the_fault_point_and_reruns(spark, warehous
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     summary = json.loads(rerun.stdout.strip().splitlines()[-1])
     assert (summary["job"], summary["files"]) == ("compact", 0)
+    # Another process committed: drop this session's cached table metadata (it expires only after 30 s idle).
+    spark.sql(f"REFRESH TABLE {lake.current}")
     assert lake.items(spark) == {key("a"): (seq40(10), item_text("a", {"n": {"N": "1"}}))}
 
 

@@ -76,18 +76,23 @@ def test_export_folder_without_a_completed_export_names_the_fix(tmp_path):
     assert (loaded.has_manifest, len(loaded.data_files)) == (False, 1)
 
 
-def test_resnapshot_replaces_contents_and_deltas_are_applied_again(spark, warehouse, database, tmp_path):
+def test_resnapshot_replaces_contents_and_applies_only_deltas_after_its_horizon(spark, warehouse, database, tmp_path):
     lake = Lake(str(tmp_path), database, warehouse)
     write_export(str(tmp_path / "e1"), "one", [{"pk": {"S": "a"}, "v": {"N": "1"}}, {"pk": {"S": "gone"}}])
     lake.load(spark, str(tmp_path / "e1"))
-    write_deltas(os.path.join(lake.changes, "f1.gz"), [delta(50, "MODIFY", "a", {"v": {"N": "2"}})])
+    t2 = epoch_ms(datetime(2026, 11, 20, 11, 0))
+    write_deltas(os.path.join(lake.changes, "f1.gz"), [delta(50, "MODIFY", "a", {"v": {"N": "2"}}, ts_ms=t2 - 5000),
+                                                       delta(60, "MODIFY", "b", {"v": {"N": "6"}}, ts_ms=t2 + 5000)])
     assert lake.compact(spark)["files"] == 1
-    # A repair snapshot taken before that change landed: the change must be applied again on top of it.
-    write_export(str(tmp_path / "e2"), "two", [{"pk": {"S": "a"}, "v": {"N": "1"}}, {"pk": {"S": "b"}}])
+    # A repair snapshot at t2 already holds a's change (and a newer one whose delta was lost): that change
+    # is not applied again; b's change, made after t2, is.
+    write_export(str(tmp_path / "e2"), "two", [{"pk": {"S": "a"}, "v": {"N": "3"}}, {"pk": {"S": "b"}}],
+                 "2026-11-20T11:00:00.000Z")
     lake.load(spark, str(tmp_path / "e2"))
     summary = spark.sql(f"SELECT summary FROM {lake.current}.snapshots ORDER BY committed_at DESC LIMIT 1").first()[0]
-    assert summary["dynamodb-lake.ledger"] == "none" and summary["dynamodb-lake.restart-from-ms"] == str(epoch_ms(EXPORT_DT))
+    assert summary["dynamodb-lake.ledger"] == "none" and summary["dynamodb-lake.restart-from-ms"] == str(t2)
     assert sorted(lake.items(spark)) == ['{"pk":{"S":"a"}}', '{"pk":{"S":"b"}}']
-    assert lake.compact(spark)["files"] == 1
-    assert lake.items(spark) == {'{"pk":{"S":"a"}}': ("0" * 38 + "50", '{"pk":{"S":"a"},"v":{"N":"2"}}'),
-                                 '{"pk":{"S":"b"}}': ("0" * 40, '{"pk":{"S":"b"}}')}
+    result = lake.compact(spark)
+    assert (result["files"], result["before_snapshot"], result["applied"]) == (1, 1, 1)
+    assert lake.items(spark) == {'{"pk":{"S":"a"}}': ("0" * 40, '{"pk":{"S":"a"},"v":{"N":"3"}}'),
+                                 '{"pk":{"S":"b"}}': ("0" * 38 + "60", '{"pk":{"S":"b"},"v":{"N":"6"}}')}

@@ -96,7 +96,13 @@ def test_start_export_then_scan_reconcile_against_the_emulator(spark, warehouse,
     args = job_args.parse([*lake_args, "--start_export", "true", "--table_arn", arn, "--export_bucket", "lake",
                            "--export_prefix", "exports/OrdersLive", "--poll_seconds", "0.2"], load_snapshot.SPECIFIC, "")
     lines: list[str] = []
-    assert load_snapshot.run(spark, args, say=lines.append)["items"] == 3
+    before_ms = int(time.time() * 1000)
+    loaded = load_snapshot.run(spark, args, say=lines.append)
+    finished_ms = int(time.time() * 1000)
+    assert loaded["items"] == 3
+    # The emulator gives no ExportTime and exports at request time: the horizon is the request time
+    # (taken just before the call), never the later time its files were written.
+    assert before_ms <= loaded["horizon_ms"] == loaded["snapshot_ms"] <= finished_ms
     assert lines[0].startswith("export started: ") and any("export COMPLETED" in line for line in lines)
     assert any("has no manifest (emulator layout)" in line for line in lines)
 

@@ -32,6 +32,8 @@ export const SQS_SEND_ACTIONS = ["sqs:SendMessage"];
 export const S3_READ_OBJECT_ACTIONS = ["s3:GetObject"];
 export const S3_PUT_OBJECT_ACTIONS = ["s3:PutObject"];
 /** Iceberg writes in parts, commits new metadata and maintenance deletes expired files; quarantine moves files. */
+/** The second half of a move (copy, then delete the original): no read-modify-write of the source. */
+export const S3_DELETE_OBJECT_ACTIONS = ["s3:DeleteObject"];
 export const S3_READ_WRITE_OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
 /** What DynamoDB's export to S3 needs from the caller, as AWS documents it (the ACL part below). */
 export const S3_EXPORT_WRITE_ACTIONS = ["s3:PutObject", "s3:AbortMultipartUpload"];
@@ -58,6 +60,8 @@ export const CLOUDWATCH_PUT_METRIC_ACTIONS: StarOnlyAction[] = ["cloudwatch:PutM
 
 // KMS: used only through the services that encrypt for the role (kms:ViaService).
 export const KMS_ENCRYPT_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"];
+/** Reading objects encrypted with the key, never writing. */
+export const KMS_DECRYPT_ACTIONS = ["kms:Decrypt"];
 
 // Glue Data Catalog and jobs
 export const GLUE_GET_DATABASE_ACTIONS = ["glue:GetDatabase"];

@@ -3,7 +3,13 @@
  * write the Iceberg warehouse, quarantine and its own ledger, commit to the
  * catalog tables, and optionally start follow-on jobs.
  */
-import { GLUE_START_JOB_ACTIONS, KMS_ENCRYPT_DECRYPT_ACTIONS, S3_READ_OBJECT_ACTIONS, S3_READ_WRITE_OBJECT_ACTIONS } from "./actions";
+import {
+  GLUE_START_JOB_ACTIONS,
+  KMS_ENCRYPT_DECRYPT_ACTIONS,
+  S3_DELETE_OBJECT_ACTIONS,
+  S3_READ_OBJECT_ACTIONS,
+  S3_READ_WRITE_OBJECT_ACTIONS,
+} from "./actions";
 import { glueJobArn } from "./arns";
 import {
   catalogStatements,
@@ -22,7 +28,7 @@ import {
   samePartition,
   type Scope,
 } from "./patterns";
-import { policyDocument, type PolicyDocument, type Statement } from "./policy";
+import { PolicyInputError, policyDocument, type PolicyDocument, type Statement } from "./policy";
 import { kmsStatement, s3ListStatement, s3ObjectStatement, statement } from "./statements";
 
 export interface CompactionJobPolicyInput {
@@ -31,6 +37,8 @@ export interface CompactionJobPolicyInput {
   lake: string;
   /** Read only, e.g. changes/orders/, overflow/orders/ (may be empty for maintenance). */
   readPrefixes: string[];
+  /** Read prefixes whose objects the job may also delete (moving a corrupt delta file to quarantine), e.g. changes/orders/. Default none. */
+  movePrefixes?: string[];
   /** Read, write and delete, e.g. warehouse/lake.db/orders_current/, quarantine/orders/, _lake/orders/. */
   writePrefixes: string[];
   assetsPrefix: string;
@@ -50,6 +58,11 @@ export function compactionJobPolicy(i: CompactionJobPolicyInput): PolicyDocument
   const readPrefixes = (i.readPrefixes ?? []).map((p) => parseKeyPrefix("readPrefix", p));
   const writePrefixes = requireSome("writePrefixes", i.writePrefixes, '["warehouse/lake.db/orders_current/", "quarantine/orders/", "_lake/orders/"]')
     .map((p) => parseKeyPrefix("writePrefix", p));
+  const movePrefixes = (i.movePrefixes ?? []).map((p) => parseKeyPrefix("movePrefix", p));
+  const unread = movePrefixes.filter((p) => !readPrefixes.includes(p));
+  if (unread.length > 0) {
+    throw new PolicyInputError(`movePrefixes ${JSON.stringify(unread)} must also be in readPrefixes: a move reads the object before deleting it`);
+  }
   const catalog = parseCatalogTables(i.database, i.catalogTables);
   const jobs = (i.startJobNames ?? []).map(parseGlueJobName);
   const keys = (i.kmsKeyArns ?? []).map(parseKmsKeyArn);
@@ -57,6 +70,7 @@ export function compactionJobPolicy(i: CompactionJobPolicyInput): PolicyDocument
 
   const statements: Statement[] = [];
   if (readPrefixes.length > 0) statements.push(s3ObjectStatement("ReadLakeObjects", S3_READ_OBJECT_ACTIONS, lake, readPrefixes));
+  if (movePrefixes.length > 0) statements.push(s3ObjectStatement("DeleteMovedObjects", S3_DELETE_OBJECT_ACTIONS, lake, movePrefixes));
   statements.push(
     s3ObjectStatement("ReadWriteLakeObjects", S3_READ_WRITE_OBJECT_ACTIONS, lake, writePrefixes),
     s3ListStatement("ListLakePrefixes", lake, [...readPrefixes, ...writePrefixes]),

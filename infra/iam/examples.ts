@@ -10,6 +10,7 @@ import { compactionJobPolicy, type CompactionJobPolicyInput } from "./compaction
 import { firehoseDeliveryPolicy, type FirehoseDeliveryPolicyInput } from "./firehose";
 import type { Scope } from "./patterns";
 import type { PolicyDocument } from "./policy";
+import { reconcileJobPolicy, type ReconcileJobPolicyInput } from "./reconcile";
 import { snapshotJobPolicy, type SnapshotJobPolicyInput } from "./snapshot";
 
 export const EXAMPLE_ACCOUNT = "123456789012";
@@ -47,11 +48,22 @@ export const exampleCompaction: CompactionJobPolicyInput = {
   scope: EXAMPLE_SCOPE,
   lake: "s3://lake-bucket/",
   readPrefixes: ["changes/orders/", "overflow/orders/"],
+  movePrefixes: ["changes/orders/"],
   writePrefixes: ["warehouse/lake.db/orders_current/", "warehouse/lake.db/orders_tombstones/", "quarantine/orders/", "_lake/orders/"],
   assetsPrefix: "_assets/",
   database: "lake",
   catalogTables: ["orders_current", "orders_tombstones"],
   startJobNames: ["orders-load-snapshot"],
+};
+
+export const exampleReconcile: ReconcileJobPolicyInput = {
+  scope: EXAMPLE_SCOPE,
+  tables: [`arn:aws:dynamodb:${EXAMPLE_REGION}:${EXAMPLE_ACCOUNT}:table/orders`],
+  lake: "s3://lake-bucket/",
+  warehousePrefixes: ["warehouse/lake.db/orders_current/", "warehouse/lake.db/orders_tombstones/"],
+  assetsPrefix: "_assets/",
+  database: "lake",
+  catalogTables: ["orders_current", "orders_tombstones"],
 };
 
 export const exampleAthena: AthenaReaderPolicyInput = {
@@ -87,9 +99,12 @@ export function examplePolicies(): Record<string, PolicyDocument> {
     maintenance: compactionJobPolicy({
       ...exampleCompaction,
       readPrefixes: [],
+      movePrefixes: [],
       writePrefixes: ["warehouse/lake.db/orders_current/", "warehouse/lake.db/orders_tombstones/", "_lake/orders/"],
       startJobNames: [],
     }),
+    reconcile: reconcileJobPolicy(exampleReconcile),
+    reconcileKms: reconcileJobPolicy({ ...exampleReconcile, ...keys }),
     athena: athenaReaderPolicy(exampleAthena),
     athenaKms: athenaReaderPolicy({ ...exampleAthena, ...keys }),
     captureChina: captureFunctionPolicy({

@@ -29,5 +29,6 @@ export { firehoseDeliveryPolicy, type FirehoseDeliveryPolicyInput } from "./fire
 export { snapshotJobPolicy, type SnapshotJobPolicyInput } from "./snapshot";
 export { compactionJobPolicy, type CompactionJobPolicyInput } from "./compaction";
 export { athenaReaderPolicy, type AthenaReaderPolicyInput } from "./athena";
+export { reconcileJobPolicy, type ReconcileJobPolicyInput } from "./reconcile";
 export { firehoseTrustPolicy, glueTrustPolicy, lambdaTrustPolicy, type TrustPolicy } from "./trust";
 export { denyInsecureTransportPolicy, topicPublishPolicy } from "./resource-policies";

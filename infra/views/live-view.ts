@@ -47,6 +47,16 @@ const SOURCE_RANK = "__source_rank";
 const EVENT_ID = "__event_id";
 const IS_DELETE = "__is_delete";
 const RANK = "__rank";
+const HORIZON = "__horizon";
+
+/**
+ * The `_key` of the `<t>_tombstones` row holding the snapshot horizon T (its `_ts`), written by
+ * load_snapshot: the canonical JSON of an empty key, which no real key is.
+ */
+export const HORIZON_KEY = "{}";
+const EPOCH = "TIMESTAMP '1970-01-01 00:00:00.000'";
+/** A delta's ApproximateCreationDateTime (ts_ms, epoch milliseconds) plus ms, as a timestamp. */
+const tsPlus = (ms: number): string => `date_add('millisecond', "ts_ms"${ms ? ` + ${ms}` : ""}, ${EPOCH})`;
 
 const cast = (expr: string, column: ViewColumn): string => `CAST(${expr} AS ${column.trinoType}) AS ${quoteIdentifier(column.name)}`;
 const tryCast = (expr: string, column: ViewColumn): string => `TRY_CAST(${expr} AS ${column.trinoType}) AS ${quoteIdentifier(column.name)}`;
@@ -115,7 +125,12 @@ function header(resolved: ResolvedSpec): string {
 --   attribute's S, N, B or BOOL text cast with TRY_CAST (NULL for sets, lists and maps until compaction);
 --   _key is built in the canonical form (names sorted, compact, strings escaped as JSON).
 -- * A delta too large for Firehose keeps its images in S3: such a row has _overflow = the s3:// URI of the
---   whole record and item, item_json and declared columns NULL until compaction resolves it.`;
+--   whole record and item, item_json and declared columns NULL until compaction resolves it.
+-- * Snapshot horizon: the ${t.tombstones} row with _key '${HORIZON_KEY}' (no real key) holds in _ts the point in
+--   time T of the snapshot ${t.current} was loaded from. A delta with ts_ms + 1000 <= T is already in that
+--   snapshot (ApproximateCreationDateTime is rounded down to the second) and is ignored, as compaction
+--   ignores it: an older delta must not overwrite an exported value whose own newer delta was lost.
+--   Without that row every delta is read.`;
 }
 
 export function liveViewSql(spec: LakeTableSpec): string {
@@ -176,7 +191,7 @@ export function liveViewSql(spec: LakeTableSpec): string {
     nullAs(bookkeeping("item_json")),
     ...declared.map(declaredFromImage),
     cast('"seq40"', bookkeeping("_seq")),
-    cast(`date_add('millisecond', "ts_ms", TIMESTAMP '1970-01-01 00:00:00.000')`, bookkeeping("_ts")),
+    cast(tsPlus(0), bookkeeping("_ts")),
     cast(sqlString(LIVE_SOURCE.changes), bookkeeping("_source")),
     cast('"overflow"', bookkeeping("_overflow")),
   ]);
@@ -197,14 +212,23 @@ tombstone_rows AS (
   SELECT
 ${tombstoneRows}
   FROM ${table(tables.tombstones)}
+  WHERE "_key" <> ${sqlString(HORIZON_KEY)}
+),
+horizon AS (
+  -- one row always: T, or the epoch when no snapshot horizon was recorded
+  SELECT coalesce(max("_ts"), ${EPOCH}) AS ${HORIZON}
+  FROM ${table(tables.tombstones)}
+  WHERE "_key" = ${sqlString(HORIZON_KEY)}
 ),
 recent_changes AS (
   SELECT
 ${recentChanges}
   FROM ${table(tables.changes)}
+  CROSS JOIN horizon
   WHERE "dt" >= date_format(current_date - INTERVAL '${resolved.lookbackDays}' DAY, '%Y-%m-%d')
     -- a line the SerDe could not parse reads as NULLs (ignore.malformed.json); compaction quarantines its file
     AND "seq" IS NOT NULL
+    AND ${tsPlus(1000)} > ${HORIZON}
 ),
 change_rows AS (
   SELECT

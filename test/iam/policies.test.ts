@@ -4,6 +4,7 @@ import {
   athenaReaderPolicy,
   captureFunctionPolicy,
   compactionJobPolicy,
+  type CompactionJobPolicyInput,
   firehoseDeliveryPolicy,
   PolicyInputError,
   snapshotJobPolicy,
@@ -219,6 +220,7 @@ const expected: Record<string, PolicyDocument> = {
     Version: "2012-10-17",
     Statement: [
       { Sid: "ReadLakeObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${LAKE}/changes/orders/*`, `${LAKE}/overflow/orders/*`] },
+      { Sid: "DeleteMovedObjects", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: [`${LAKE}/changes/orders/*`] },
       {
         Sid: "ReadWriteLakeObjects",
         Effect: "Allow",
@@ -258,6 +260,29 @@ const expected: Record<string, PolicyDocument> = {
       { Sid: "ReadJobAssets", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${LAKE}/_assets/*`] },
       ...catalogWrite,
       ...GLUE_JOB_TAIL,
+    ],
+  },
+  reconcileKms: {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ScanTables", Effect: "Allow", Action: ["dynamodb:DescribeTable", "dynamodb:Scan"], Resource: [`arn:aws:dynamodb:${R}:${A}:table/orders`] },
+      {
+        Sid: "ReadWarehouse",
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: [`${LAKE}/warehouse/lake.db/orders_current/*`, `${LAKE}/warehouse/lake.db/orders_tombstones/*`],
+      },
+      { Sid: "ListLakePrefixes", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [LAKE], Condition: { StringLike: { "s3:prefix": ["warehouse/lake.db/orders_current/*", "warehouse/lake.db/orders_tombstones/*"] } } },
+      { Sid: "ReadJobAssets", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${LAKE}/_assets/*`] },
+      { Sid: "ReadCatalogDatabase", Effect: "Allow", Action: ["glue:GetDatabase"], Resource: [`${GLUE}:catalog`, `${GLUE}:database/lake`] },
+      {
+        Sid: "ReadCatalogTables",
+        Effect: "Allow",
+        Action: ["glue:GetTable"],
+        Resource: [`${GLUE}:catalog`, `${GLUE}:database/lake`, `${GLUE}:table/lake/orders_current`, `${GLUE}:table/lake/orders_tombstones`],
+      },
+      ...GLUE_JOB_TAIL,
+      { ...kmsViaS3, Sid: "UseDecryptionKeys", Action: ["kms:Decrypt"] },
     ],
   },
   athenaKms: {
@@ -320,6 +345,7 @@ void describe("whole role policies", () => {
       ["firehose", "firehoseKms"],
       ["snapshotExport", "snapshotExportKms"],
       ["compaction", "compactionKms"],
+      ["reconcile", "reconcileKms"],
       ["athena", "athenaKms"],
     ] as const) {
       assert.deepStrictEqual(policies[plain], { ...policies[withKeys], Statement: policies[withKeys]?.Statement.slice(0, -1) }, plain);
@@ -337,6 +363,21 @@ void describe("whole role policies", () => {
       captureFunctionPolicy({ ...exampleCapture, overflow: "arn:aws:s3:::lake-bucket/overflow/orders/*" }),
       policies.capture,
     );
+  });
+
+  void it("refuses a move prefix the job may not read", () => {
+    assert.throws(
+      () => compactionJobPolicy({ ...exampleCompaction, movePrefixes: ["changes/other/"] }),
+      (e: unknown) => e instanceof PolicyInputError && e.message === 'movePrefixes ["changes/other/"] must also be in readPrefixes: a move reads the object before deleting it',
+    );
+  });
+
+  void it("keeps a policy without movePrefixes as it was: no delete outside the written prefixes", () => {
+    const withoutMoves: CompactionJobPolicyInput = { ...exampleCompaction };
+    delete withoutMoves.movePrefixes;
+    const doc = compactionJobPolicy(withoutMoves);
+    assert.deepStrictEqual(doc, { ...policies.compaction, Statement: policies.compaction?.Statement.filter((st) => st.Sid !== "DeleteMovedObjects") });
+    assert.equal(doc.Statement.length, (policies.compaction?.Statement.length ?? 0) - 1);
   });
 
   void it("lists the same table, prefix or key once", () => {

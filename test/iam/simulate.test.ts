@@ -292,6 +292,8 @@ void describe("compaction job", () => {
         { action: "s3:PutObject", resource: `${LAKE}/warehouse/lake.db/orders_current/data/x.parquet` },
         { action: "s3:DeleteObject", resource: `${LAKE}/warehouse/lake.db/orders_current/metadata/snap-1.avro` },
         { action: "s3:PutObject", resource: `${LAKE}/quarantine/orders/dt=2024-05-01/hour=07/x.gz` },
+        // the second half of moving a corrupt delta file to quarantine
+        { action: "s3:DeleteObject", resource: `${LAKE}/changes/orders/dt=2024-05-01/hour=07/x.gz` },
         { action: "s3:GetObject", resource: `${LAKE}/_lake/orders/state.json` },
         { action: "s3:PutObject", resource: `${LAKE}/_lake/orders/state.json` },
         { action: "s3:ListBucket", resource: LAKE, context: prefix("_lake/orders/") },
@@ -301,10 +303,14 @@ void describe("compaction job", () => {
         ...glueJobNeeds,
       ],
       [
-        // a write where it only reads
+        // a write where it only reads (and, under changes/<table>/, deletes)
         { action: "s3:PutObject", resource: `${LAKE}/changes/orders/dt=2024-05-01/hour=07/x.gz` },
-        { action: "s3:DeleteObject", resource: `${LAKE}/changes/orders/dt=2024-05-01/hour=07/x.gz` },
         { action: "s3:PutObject", resource: `${LAKE}/overflow/orders/x.json` },
+        // a delete outside its own table's changes
+        { action: "s3:DeleteObject", resource: `${LAKE}/changes/customers/dt=2024-05-01/hour=07/x.gz` },
+        { action: "s3:DeleteObject", resource: `${LAKE}/overflow/orders/0000000000000000000000000000000000000042-ev1.json` },
+        { action: "s3:DeleteObject", resource: `${LAKE}/exports/orders/AWSDynamoDB/01/manifest-summary.json` },
+        { action: "s3:DeleteObject", resource: "arn:aws:s3:::other-bucket/changes/orders/x.gz" },
         // another table's prefixes
         { action: "s3:GetObject", resource: `${LAKE}/changes/customers/x.gz` },
         { action: "s3:PutObject", resource: `${LAKE}/quarantine/customers/x.gz` },
@@ -334,8 +340,53 @@ void describe("compaction job", () => {
         ...otherTablesFiles,
         { action: "s3:PutObject", resource: `${LAKE}/quarantine/orders/x.gz` },
         { action: "s3:GetObject", resource: `${LAKE}/changes/orders/x.gz` },
+        { action: "s3:DeleteObject", resource: `${LAKE}/changes/orders/x.gz` },
         { action: "s3:ListBucket", resource: LAKE, context: prefix("changes/orders/") },
         { action: "glue:StartJobRun", resource: `${GLUE}:job/orders-load-snapshot` },
+      ],
+    ));
+});
+
+void describe("reconcile job", () => {
+  void it("scans its table and reads the current and tombstones tables, writing nothing", () =>
+    check(
+      "reconcileKms",
+      [
+        { action: "dynamodb:DescribeTable", resource: TABLE },
+        { action: "dynamodb:Scan", resource: TABLE },
+        { action: "s3:GetObject", resource: `${LAKE}/warehouse/lake.db/orders_current/metadata/v3.metadata.json` },
+        { action: "s3:GetObject", resource: `${LAKE}/warehouse/lake.db/orders_current/data/00000-1.parquet` },
+        { action: "s3:GetObject", resource: `${LAKE}/warehouse/lake.db/orders_tombstones/data/00000-1.parquet` },
+        { action: "s3:ListBucket", resource: LAKE, context: prefix("warehouse/lake.db/orders_current/metadata/") },
+        { action: "s3:GetObject", resource: `${LAKE}/_assets/glue-scripts/reconcile.py` },
+        { action: "glue:GetDatabase", resource: `${GLUE}:database/lake` },
+        { action: "glue:GetTable", resource: `${GLUE}:table/lake/orders_current` },
+        { action: "glue:GetTable", resource: `${GLUE}:table/lake/orders_tombstones` },
+        { action: "kms:Decrypt", resource: EXAMPLE_KEY, context: via("s3") },
+        ...glueJobNeeds.filter((r) => r.action.startsWith("logs:") || r.action === "cloudwatch:PutMetricData"),
+      ],
+      [
+        // no writes to the warehouse or the catalog
+        { action: "s3:PutObject", resource: `${LAKE}/warehouse/lake.db/orders_current/data/x.parquet` },
+        { action: "s3:DeleteObject", resource: `${LAKE}/warehouse/lake.db/orders_current/data/00000-1.parquet` },
+        { action: "s3:PutObject", resource: `${LAKE}/warehouse/lake.db/orders_tombstones/metadata/v4.metadata.json` },
+        { action: "s3:AbortMultipartUpload", resource: `${LAKE}/warehouse/lake.db/orders_current/data/x.parquet` },
+        { action: "glue:UpdateTable", resource: `${GLUE}:table/lake/orders_current` },
+        { action: "glue:CreateTable", resource: `${GLUE}:table/lake/orders_current` },
+        { action: "glue:DeleteTable", resource: `${GLUE}:table/lake/orders_current` },
+        { action: "kms:GenerateDataKey", resource: EXAMPLE_KEY, context: via("s3") },
+        // other tables, other lake data, table writes
+        { action: "dynamodb:Scan", resource: `arn:aws:dynamodb:${R}:${A}:table/customers` },
+        { action: "dynamodb:DescribeTable", resource: `arn:aws:dynamodb:${R}:${A}:table/customers` },
+        { action: "dynamodb:PutItem", resource: TABLE },
+        { action: "dynamodb:GetItem", resource: TABLE },
+        { action: "dynamodb:ExportTableToPointInTime", resource: TABLE },
+        { action: "glue:GetTable", resource: `${GLUE}:table/lake/customers_current` },
+        { action: "s3:GetObject", resource: `${LAKE}/changes/orders/x.gz` },
+        { action: "s3:GetObject", resource: `${LAKE}/exports/orders/x` },
+        { action: "s3:GetObject", resource: `${LAKE}/warehouse/lake.db/customers_current/data/x.parquet` },
+        ...otherTablesFiles,
+        ...glueJobMustNot,
       ],
     ));
 });

@@ -32,7 +32,7 @@ void describe("DynamoDbLake (Pulumi mocks)", () => {
     addTables(cloud);
   });
 
-  void it("creates one bucket, one catalog, one script upload, and per table capture, snapshot, compaction and catalog", async () => {
+  void it("creates one bucket, one catalog, one script upload, and per table capture, snapshot, compaction, reconcile and catalog", async () => {
     const lake = new DynamoDbLake("lake", twoTables);
     await settled(lake);
     const components = cloud.resources.filter((r) => r.type.startsWith("dynamodb-lake:index:")).map((r) => `${r.type.slice(20)} ${r.name}`);
@@ -47,10 +47,19 @@ void describe("DynamoDbLake (Pulumi mocks)", () => {
       "TableCatalog lake-people-catalog",
       "TableCompaction lake-orders-compaction",
       "TableCompaction lake-people-compaction",
+      "TableReconcile lake-orders-reconcile",
+      "TableReconcile lake-people-reconcile",
       "TableSnapshot lake-orders-snapshot",
       "TableSnapshot lake-people-snapshot",
     ]);
     assert.equal(cloud.ofType("aws:s3/bucket:Bucket").length, 1);
+    // Each table's on-demand reconcile job scans its own table.
+    const reconcileArguments = (job: string): string[] => {
+      const args = cloud.one("aws:glue/job:Job", job).inputs.defaultArguments as Record<string, string>;
+      return [args["--table_name"]!, args["--scan"]!, args["--read_percent"]!];
+    };
+    assert.deepEqual(reconcileArguments("lake-orders-reconcile-job"), ["orders", "true", "0.25"]);
+    assert.deepEqual(reconcileArguments("lake-people-reconcile-job"), ["customers", "true", "0.25"]);
     // Each table's settings reach its own capture path.
     assert.equal(cloud.one("aws:lambda/eventSourceMapping:EventSourceMapping", "lake-orders-stream").inputs.batchSize, 100);
     assert.equal(cloud.one("aws:lambda/eventSourceMapping:EventSourceMapping", "lake-people-stream").inputs.batchSize, 500);
@@ -99,6 +108,7 @@ void describe("DynamoDbLake (Pulumi mocks)", () => {
         currentTable: tables.orders!.currentTable,
         changesTable: tables.orders!.changesTable,
         liveView: tables.orders!.liveView,
+        reconcileJobName: tables.orders!.reconcileJobName,
       },
       {
         tableName: "orders",
@@ -108,11 +118,12 @@ void describe("DynamoDbLake (Pulumi mocks)", () => {
         currentTable: "orders_current",
         changesTable: "orders_changes",
         liveView: "orders_live",
+        reconcileJobName: "dynamodb-lake-dev-orders-reconcile-job-0a1b2c3",
       },
     );
     assert.equal(tables.people!.tableName, "customers");
     for (const t of Object.values(tables)) {
-      assert.ok(t.snapshotJobName && t.compactionJobName && t.maintenanceJobName);
+      assert.ok(t.snapshotJobName && t.compactionJobName && t.maintenanceJobName && t.reconcileJobName);
     }
   });
 
@@ -132,10 +143,10 @@ void describe("DynamoDbLake (Pulumi mocks)", () => {
     assert.equal(t.deliveryStreamName, "dynamodb-lake-production-eu-customer-o-79b8440e-delivery-0a1b2c3");
     assert.equal(t.deadLetterQueueUrl, `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/dynamodb-lake-production-eu-customer-order-events-by-region-78998b53-dlq-0a1b2c3`);
     const roles = cloud.ofType("aws:iam/role:Role").map((r) => r.state.name as string);
-    assert.equal(roles.length, 5);
+    assert.equal(roles.length, 6);
     for (const role of roles) assert.ok(role.length <= 64, role);
-    // Distinct however much is cut: the two roles of the capture path and the three job roles.
-    assert.equal(new Set(roles).size, 5);
+    // Distinct however much is cut: the two roles of the capture path and the four job roles.
+    assert.equal(new Set(roles).size, 6);
     assert.ok(roles.every((r) => r.startsWith("dynamodb-lake-production-eu-")), JSON.stringify(roles));
     // What the table is called stays whole where it is data, not a resource name.
     assert.equal(t.currentTable, "customer_order_events_by_region_and_day_for_billing_archive2_current");

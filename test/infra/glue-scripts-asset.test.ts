@@ -94,7 +94,7 @@ void describe("GlueScripts", () => {
     await useLakeMockCloud();
     assert.equal(defaultScriptsDirectory(), path.resolve(__dirname, "..", "..", "glue-scripts"));
     const scripts = new GlueScripts("repo-scripts", { bucket: "b" });
-    for (const script of ["load_snapshot", "compact", "maintenance"]) {
+    for (const script of ["load_snapshot", "compact", "maintenance", "reconcile"]) {
       assert.ok(Object.keys(scripts.scriptUris).includes(script), `glue-scripts/${script}.py is uploaded`);
     }
     await settled(scripts);

@@ -44,6 +44,7 @@ void describe("parseLakeArgs", () => {
       region: "eu-west-1",
     });
     assert.deepEqual(parseLakeArgs(["compact", "--job", "c"]), { command: "compact", job: "c", wait: false, pollSeconds: 30 });
+    assert.deepEqual(parseLakeArgs(["reconcile", "--job", "r", "--wait"]), { command: "reconcile", job: "r", wait: true, pollSeconds: 30 });
     assert.deepEqual(parseLakeArgs(["status", "--job", "c"]), { command: "status", job: "c", runs: 5 });
     assert.deepEqual(parseLakeArgs(["status", "--job", "c", "--runs", "200"]), { command: "status", job: "c", runs: 200 });
   });
@@ -67,7 +68,7 @@ void describe("parseLakeArgs", () => {
   });
 
   const rejected: [string[], string][] = [
-    [["snap", "--job", "j"], 'unknown command "snap"; expected one of snapshot, resnapshot, compact, status, replay-dlq'],
+    [["snap", "--job", "j"], 'unknown command "snap"; expected one of snapshot, resnapshot, compact, reconcile, status, replay-dlq'],
     [["snapshot"], "snapshot needs --job <glue job name> (see the stack outputs)"],
     [["snapshot", "--job"], "--job needs a value"],
     [["snapshot", "--job", "--wait"], "--job needs a value"],
@@ -79,7 +80,9 @@ void describe("parseLakeArgs", () => {
     [["status", "--job", "a", "--runs", "0"], '--runs needs a whole number from 1 to 200, got "0"'],
     [["status", "--job", "a", "--runs", "201"], '--runs needs a whole number from 1 to 200, got "201"'],
     [["status", "--job", "a", "--runs", "2.5"], '--runs needs a whole number from 1 to 200, got "2.5"'],
-    [["status", "--job", "a", "--wait"], "--wait and --poll apply to snapshot, resnapshot and compact, not status"],
+    [["status", "--job", "a", "--wait"], "--wait and --poll apply to snapshot, resnapshot, compact and reconcile, not status"],
+    [["reconcile"], "reconcile needs --job <glue job name> (see the stack outputs)"],
+    [["reconcile", "--job", "r", "--runs", "3"], "--runs applies to status only"],
     [["compact", "--job", "a", "--runs", "3"], "--runs applies to status only"],
     [["compact", "--job", "a", "--poll", "-1"], '--poll needs a whole number from 1 to 3600, got "-1"'],
     [["compact", "--job", "a", "--poll", "0"], '--poll needs a whole number from 1 to 3600, got "0"'],
@@ -137,6 +140,42 @@ void describe("runLakeCommand", () => {
       assert.deepEqual(failed.lines, ["started compact run jr_4 of c", `run jr_4 ended ${state}: boom`]);
       assert.equal(failed.code, 1, state);
     }
+  });
+
+  void it("reconcile starts the job with its default arguments and, with --wait, says where its result is", async () => {
+    const started = await run({ command: "reconcile", job: "rec", wait: false, pollSeconds: 30 }, [{ JobRunId: "jr_5" }]);
+    assert.deepEqual(started.sent, [{ command: "StartJobRunCommand", input: { JobName: "rec" } }]);
+    assert.deepEqual(started.lines, ["started reconcile run jr_5 of rec"]);
+    assert.equal(started.code, 0);
+
+    const same = await run({ command: "reconcile", job: "rec", wait: true, pollSeconds: 2 }, [
+      { JobRunId: "jr_6" },
+      { JobRun: { JobRunState: "RUNNING" } },
+      { JobRun: { JobRunState: "SUCCEEDED", LogGroupName: "/aws-glue/jobs" } },
+    ]);
+    assert.deepEqual(same.sent.slice(1), [
+      { command: "GetJobRunCommand", input: { JobName: "rec", RunId: "jr_6" } },
+      { command: "GetJobRunCommand", input: { JobName: "rec", RunId: "jr_6" } },
+    ]);
+    assert.deepEqual(same.lines, [
+      "started reconcile run jr_6 of rec",
+      "run jr_6: RUNNING",
+      "run jr_6 ended SUCCEEDED",
+      'reconcile: 0 differences; the "N items, M differences" line and the details are in log group /aws-glue/jobs/output, stream jr_6',
+    ]);
+    assert.deepEqual([same.code, same.sleeps], [0, [2000, 2000]]);
+
+    // reconcile.py exits 1 when it finds differences, so Glue marks the run failed.
+    const differ = await run({ command: "reconcile", job: "rec", wait: true, pollSeconds: 1 }, [
+      { JobRunId: "jr_7" },
+      { JobRun: { JobRunState: "FAILED", ErrorMessage: "SystemExit: 1", LogGroupName: "/custom/logs" } },
+    ]);
+    assert.deepEqual(differ.lines, [
+      "started reconcile run jr_7 of rec",
+      "run jr_7 ended FAILED: SystemExit: 1",
+      'reconcile: differences found, or the run failed; the "N items, M differences" line and the details are in log group /custom/logs/output, stream jr_7',
+    ]);
+    assert.equal(differ.code, 1);
   });
 
   void it("explains a run already in progress instead of failing with the SDK error", async () => {

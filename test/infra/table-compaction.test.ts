@@ -54,6 +54,7 @@ function expectedPolicies(extra: { kmsKeyArns?: string[] } = {}): { compaction: 
     compaction: compactionJobPolicy({
       ...shared,
       readPrefixes: ["changes/Orders/", "overflow/Orders/"],
+      movePrefixes: ["changes/Orders/"],
       writePrefixes: ["warehouse/lake_db.db/orders_current/", "warehouse/lake_db.db/orders_tombstones/", "quarantine/Orders/", "_lake/Orders/"],
       startJobNames: ["orders-snapshot-job"],
     }),

@@ -22,6 +22,7 @@ from sqlglot.errors import ErrorLevel
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "test" / "python" / "live_view_sql.ts"
 ZERO_SEQ = "0" * 40
+HORIZON_KEY = "{}"  # `_key` of the snapshot horizon row in <t>_tombstones (infra/views/live-view.ts)
 
 
 def generate(specs: list[dict]) -> list[dict]:

@@ -2,7 +2,9 @@
 
 The model: replay the whole history (snapshot, then every change in seq order); per key the latest
 change wins and a REMOVE deletes. A key whose winning change the current table already merged shows
-the current table's row; any other key shows the row built from its winning delta.
+the current table's row; any other key shows the row built from its winning delta. The snapshot is the
+state at its horizon T (its `_ts`, recorded in the horizon row of `<t>_tombstones`): a change with
+ts_ms + 1000 <= T is in it and is ignored, by compaction and by the view alike.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from dynamodb_lake import ddb_json
 
-from live_view_harness import ZERO_SEQ, Lake, catalog_name, change_row, pad, ts
+from live_view_harness import HORIZON_KEY, ZERO_SEQ, Lake, catalog_name, change_row, pad, ts
 
 _DECIMAL = re.compile(r"^decimal\((\d+),(\d+)\)$")
 _INT = re.compile(r"^-?[0-9]+$")
@@ -190,20 +192,24 @@ def random_scenario(rng: random.Random, spec: dict, definition: dict, today: dat
                 for _ in range(rng.randint(3, 10))]
     universe = list({ddb_json.canonical_key(keys, shape.key_names()): keys for keys in universe}.values())
 
-    export_ms = 1_700_000_000_000
+    export_ms = 1_700_000_000_000  # the snapshot's horizon T
     state: dict[str, dict | None] = {}
-    snapshot = {}
     for keys in rng.sample(universe, rng.randint(0, len(universe))):
-        snapshot[shape.canonical(keys)] = random_item(rng, shape, keys)
-    state.update(snapshot)
+        state[shape.canonical(keys)] = random_item(rng, shape, keys)
 
     events: list[Event] = []
     seqs = random_seqs(rng, rng.randint(1, 60))
-    now_ms = export_ms
-    for raw in seqs:
+    before_t = rng.randint(0, min(12, len(seqs)))  # changes made before T: the snapshot holds them
+    now_ms = export_ms - rng.choice([1000, 3000, 20_000])
+    snapshot: dict[str, dict] = {}
+    for index, raw in enumerate(seqs):
+        if index == before_t:
+            snapshot = {k: v for k, v in state.items() if v is not None}
         keys = rng.choice(universe)
         key = shape.canonical(keys)
-        now_ms += rng.choice([0, 0, 1, 999, 60_000])  # several changes can share a timestamp
+        # several changes can share a timestamp; the ones before T land on both sides of T - 1000
+        step = rng.choice([0, 0, 1, 999, 60_000]) if index >= before_t else rng.choice([0, 1, 999, 1000, 2500])
+        now_ms = max(now_ms + step, export_ms) if index >= before_t else min(now_ms + step, export_ms - 1)
         if state.get(key) is not None and rng.random() < 0.35:
             events.append(Event("REMOVE", pad(raw), now_ms, dict(keys), ttl=rng.random() < 0.3))
             state[key] = None
@@ -213,12 +219,18 @@ def random_scenario(rng: random.Random, spec: dict, definition: dict, today: dat
             events.append(Event(op, pad(raw), now_ms, item, overflow=rng.random() < 0.1))
             state[key] = item
 
-    # the current table has merged events[:merged]: never, all, or a random prefix
+    if before_t == len(seqs):
+        snapshot = {k: v for k, v in state.items() if v is not None}
+
+    def in_snapshot(event: Event) -> bool:
+        return event.ts_ms + 1000 <= export_ms
+
+    # the current table has merged events[:merged]: never, all, or a random prefix (skipping those in_snapshot)
     merged = rng.choice([0, len(events), rng.randint(0, len(events)), rng.randint(len(events) // 2, len(events))])
     current: dict[str, tuple[dict, str, int]] = {k: (item, ZERO_SEQ, export_ms) for k, item in snapshot.items()}
     tombstones: dict[str, Event] = {}
     stale_tombstones: dict[str, Event] = {}
-    for event in events[:merged]:
+    for event in (e for e in events[:merged] if not in_snapshot(e)):
         key = shape.canonical(event.item)
         if event.op == "REMOVE":
             current.pop(key, None)
@@ -242,7 +254,7 @@ def random_scenario(rng: random.Random, spec: dict, definition: dict, today: dat
     old = lambda: today - timedelta(days=lookback + 1 + rng.randint(0, 5))  # noqa: E731
     changes = []
     for index, event in enumerate(events):
-        if index >= merged:
+        if index >= merged or (in_snapshot(event) and rng.random() < 0.8):
             changes += [change(event, window()) for _ in range(rng.choice([1, 1, 1, 2, 3]))]
         else:
             if rng.random() < 0.5:
@@ -256,12 +268,15 @@ def random_scenario(rng: random.Random, spec: dict, definition: dict, today: dat
     lake = Lake(definition, spec["database"], catalog_name(spec["tableName"]))
     lake.current = [shape.current_row(item, seq, ms) for item, seq, ms in current.values()]
     lake.tombstones = [{"_key": k, "_seq": e.seq, "_ts": ts(e.ts_ms)} for k, e in {**tombstones, **kept_stale}.items()]
+    lake.tombstones.append({"_key": HORIZON_KEY, "_seq": ZERO_SEQ, "_ts": ts(export_ms)})  # written by load_snapshot
+    rng.shuffle(lake.tombstones)
     lake.changes = changes
 
     expected = {}
     winners: dict[str, int] = {}
     for index, event in enumerate(events):
-        winners[shape.canonical(event.item)] = index
+        if not in_snapshot(event):
+            winners[shape.canonical(event.item)] = index
     for key in set(snapshot) | set(winners):
         if key not in winners:
             expected[key] = shape.view_row_from_current(shape.current_row(snapshot[key], ZERO_SEQ, export_ms))

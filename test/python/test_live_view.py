@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from dynamodb_lake import ddb_json
-from live_view_harness import ZERO_SEQ, Lake, change_row, duckdb_today, generate, parse_athena, to_duckdb, ts
+from live_view_harness import HORIZON_KEY, ZERO_SEQ, Lake, change_row, duckdb_today, generate, parse_athena, to_duckdb, ts
 from live_view_model import Shape, random_scenario, rows_by_key
 
 ORDERS = {"tableName": "Orders", "database": "lake", "bucket": "lake-bucket",
@@ -240,3 +240,38 @@ def test_a_delta_without_seq_cannot_be_ordered_and_is_not_read(orders):
         orders.change("MODIFY", seq(20), item(pk, "1", Status={"S": "no seq"}))
         orders.lake.changes[-1]["seq"] = None
     assert [(r["pk"], r["status"], r["_seq"]) for r in orders.rows()] == [("a", "kept", seq(10))]
+
+
+# The snapshot horizon T: the horizon row of <t>_tombstones (_key "{}", _ts = T), written by load_snapshot.
+
+T_MS = 1_800_000_000_000
+
+
+def horizon(orders: Orders, t_ms: int = T_MS) -> None:
+    orders.lake.tombstones.append({"_key": HORIZON_KEY, "_seq": ZERO_SEQ, "_ts": ts(t_ms)})
+
+
+def test_after_a_resnapshot_an_older_delta_neither_overwrites_a_value_nor_resurrects_an_item(orders):
+    horizon(orders)
+    orders.current(item("a", "1", Status={"S": "exported"}), ZERO_SEQ, T_MS)  # its latest delta was lost
+    orders.change("MODIFY", seq(50), item("a", "1", Status={"S": "older"}), ts_ms=T_MS - 5000)
+    orders.change("INSERT", seq(40), item("d", "1"), ts_ms=T_MS - 10_000)  # its REMOVE was lost
+    assert [(r["pk"], r["status"], r["_seq"], r["_source"]) for r in orders.rows()] == [
+        ("a", "exported", ZERO_SEQ, "current")]
+
+
+def test_the_horizon_skips_deltas_a_second_before_it_and_applies_later_ones(orders):
+    horizon(orders)
+    orders.current(item("a", "1", Status={"S": "exported"}), ZERO_SEQ, T_MS)
+    orders.current(item("b", "1", Status={"S": "exported"}), ZERO_SEQ, T_MS)
+    orders.change("MODIFY", seq(50), item("a", "1", Status={"S": "reflected"}), ts_ms=T_MS - 1000)
+    orders.change("MODIFY", seq(51), item("b", "1", Status={"S": "maybe not"}), ts_ms=T_MS - 999)
+    orders.change("INSERT", seq(52), item("c", "1", Status={"S": "after"}), ts_ms=T_MS + 1)
+    assert sorted((r["pk"], r["status"], r["_source"]) for r in orders.rows()) == [
+        ("a", "exported", "current"), ("b", "maybe not", "changes"), ("c", "after", "changes")]
+
+
+def test_without_a_horizon_row_every_delta_is_read(orders):
+    orders.current(item("a", "1", Status={"S": "exported"}), ZERO_SEQ, T_MS)
+    orders.change("MODIFY", seq(50), item("a", "1", Status={"S": "older"}), ts_ms=T_MS - 5000)
+    assert [(r["status"], r["_source"]) for r in orders.rows()] == [("older", "changes")]

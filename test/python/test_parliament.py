@@ -32,6 +32,8 @@ EXPECTED_POLICIES = {
     "compaction",
     "compactionKms",
     "compactionChina",
+    "reconcile",
+    "reconcileKms",
     "maintenance",
     "athena",
     "athenaKms",

@@ -1,0 +1,112 @@
+/**
+ * One table's reconcile job, run on demand (`lake reconcile --job <name>`):
+ * reconcile.py scans the source table and compares it with `<table>_current`,
+ * printing "N items, M differences" to the run's log and failing the run when
+ * M > 0. Its role reads the lake and scans the table; it writes nothing.
+ */
+import type * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { glueRuntimeArguments, tableJobArguments } from "./glue-job-arguments";
+import { glueJobWithRole } from "./glue-job-with-role";
+import { GLUE_ASSETS_PREFIX, type GlueScripts } from "./glue-scripts-asset";
+import { reconcileJobPolicy } from "./iam";
+import { lakeScope } from "./lake-scope";
+import { currentTableName, LAKE_PREFIXES, warehouseTablePrefix } from "./layout";
+import { tombstonesTableName, type KeyAttribute } from "./views/table-spec";
+
+/** A quarter of the table's read capacity: a check must not starve the application. */
+export const DEFAULT_RECONCILE_READ_PERCENT = 0.25;
+export const DEFAULT_RECONCILE_TIMEOUT_MINUTES = 120;
+
+export interface TableReconcileArgs {
+  /** Source table name (e.g. `TableSnapshot.tableName`). */
+  readonly tableName: pulumi.Input<string>;
+  /** Key attributes of the source table, in key order (e.g. `TableSnapshot.keys`). */
+  readonly keys: pulumi.Input<KeyAttribute[]>;
+  /** Extra typed columns, name → Athena type; the same as the snapshot's. Default none. */
+  readonly declaredColumns?: pulumi.Input<Record<string, string>>;
+  /** Name of the lake bucket. */
+  readonly bucket: pulumi.Input<string>;
+  /** Glue database of the lake. */
+  readonly database: pulumi.Input<string>;
+  /** The uploaded job scripts. */
+  readonly scripts: GlueScripts;
+  /** Share of the table's read capacity the scan may use, above 0 and at most 1 (`--read_percent`). Default 0.25. */
+  readonly readPercent?: pulumi.Input<number>;
+  /** Worker type. Default "G.1X". */
+  readonly workerType?: pulumi.Input<string>;
+  /** Worker count. Default 2. */
+  readonly numberOfWorkers?: pulumi.Input<number>;
+  /** Timeout in minutes. Default 120. */
+  readonly timeoutMinutes?: pulumi.Input<number>;
+  /** KMS keys the job may decrypt with (the lake bucket's key). Default none. */
+  readonly kmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Tags for the job and its role. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export function checkReconcileReadPercent(readPercent: number): string {
+  if (!(readPercent > 0 && readPercent <= 1)) {
+    throw new Error(`reconcile readPercent must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25); got ${readPercent}`);
+  }
+  return String(readPercent);
+}
+
+export class TableReconcile extends pulumi.ComponentResource {
+  public readonly job: aws.glue.Job;
+  public readonly role: aws.iam.Role;
+  /** Physical name of the Glue job (for `lake reconcile --job`). */
+  public readonly jobName: pulumi.Output<string>;
+
+  constructor(name: string, args: TableReconcileArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The args hold resources (the scripts): not recorded as component inputs, which would make this component wait for them.
+    super("dynamodb-lake:index:TableReconcile", name, {}, opts);
+    const scope = lakeScope({ parent: this });
+    const table = pulumi.output(args.tableName);
+    const warehouseUri = pulumi.interpolate`s3://${args.bucket}/${LAKE_PREFIXES.warehouse}`;
+
+    const policy = pulumi
+      .all([scope, table, args.bucket, args.database, pulumi.output(args.kmsKeyArns ?? [])])
+      .apply(([s, t, bucket, database, kms]) => {
+        const catalogTables = [currentTableName(t), tombstonesTableName(t)];
+        return reconcileJobPolicy({
+          scope: s,
+          // The scan reads the table in the lake's own account and region (the job's --region).
+          tables: [`arn:${s.partition}:dynamodb:${s.region}:${s.account}:table/${t}`],
+          lake: `s3://${bucket}/`,
+          warehousePrefixes: catalogTables.map((c) => warehouseTablePrefix(database, c)),
+          assetsPrefix: GLUE_ASSETS_PREFIX,
+          database,
+          catalogTables,
+          ...(kms.length > 0 ? { kmsKeyArns: kms } : {}),
+        });
+      });
+
+    const defaultArguments = pulumi
+      .all([table, args.keys, args.bucket, args.database, warehouseUri, args.declaredColumns ?? {}, args.scripts.extraPyFilesUri, scope])
+      .apply(([t, keys, bucket, database, warehouse, declared, extraPyFiles, s]) => ({
+        ...glueRuntimeArguments(warehouse, extraPyFiles),
+        ...tableJobArguments({ tableName: t, database, bucket, warehouseUri: warehouse, keys, declaredColumns: declared, region: s.region }),
+        "--scan": "true",
+      }));
+
+    const { role, job } = glueJobWithRole(this, name, {
+      account: scope.apply((s) => s.account),
+      roleDescription: "dynamodb-lake reconcile job",
+      description: pulumi.interpolate`dynamodb-lake: compare ${table.apply(currentTableName)} with a scan of ${table} (on demand)`,
+      policy,
+      script: args.scripts.scriptUri("reconcile"),
+      workerType: args.workerType,
+      numberOfWorkers: args.numberOfWorkers,
+      timeout: args.timeoutMinutes ?? DEFAULT_RECONCILE_TIMEOUT_MINUTES,
+      defaultArguments: pulumi
+        .all([defaultArguments, args.readPercent ?? DEFAULT_RECONCILE_READ_PERCENT])
+        .apply(([base, readPercent]) => ({ ...base, "--read_percent": checkReconcileReadPercent(readPercent) })),
+      tags: args.tags,
+    });
+    this.role = role;
+    this.job = job;
+    this.jobName = job.name;
+    this.registerOutputs({ jobName: this.jobName });
+  }
+}
