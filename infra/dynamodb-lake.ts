@@ -230,49 +230,27 @@ export class DynamoDbLake extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      // What every lake-side part of this table is told: which table, its keys and columns, where the lake is.
+      const lakeTable = {
+        tableName: snapshot.tableName,
+        keys: snapshot.keys,
+        declaredColumns: t.declaredColumns,
+        bucket: bucket.bucketName,
+        database: catalog.databaseName,
+      };
       const compaction = new TableCompaction(
         `${base}-compaction`,
-        {
-          ...t.compaction,
-          tableName: snapshot.tableName,
-          keys: snapshot.keys,
-          declaredColumns: t.declaredColumns,
-          bucket: bucket.bucketName,
-          database: catalog.databaseName,
-          scripts,
-          snapshotJobName: snapshot.jobName,
-          alarmTopicArn: args.alarmTopicArn,
-          captureReady,
-          kmsKeyArns,
-          tags,
-        },
+        { ...t.compaction, ...lakeTable, scripts, snapshotJobName: snapshot.jobName, alarmTopicArn: args.alarmTopicArn, captureReady, kmsKeyArns, tags },
         { parent: this },
       );
       const reconcile = new TableReconcile(
         `${base}-reconcile`,
-        {
-          ...t.reconcile,
-          tableName: snapshot.tableName,
-          keys: snapshot.keys,
-          declaredColumns: t.declaredColumns,
-          bucket: bucket.bucketName,
-          database: catalog.databaseName,
-          scripts,
-          kmsKeyArns,
-          tags,
-        },
+        { ...t.reconcile, ...lakeTable, scripts, kmsKeyArns, tags },
         { parent: this },
       );
       const tableCatalog = new TableCatalog(
         `${base}-catalog`,
-        {
-          ...t.catalog,
-          tableName: snapshot.tableName,
-          keys: snapshot.keys,
-          declaredColumns: t.declaredColumns,
-          bucket: bucket.bucketName,
-          database: catalog.databaseName,
-        },
+        { ...t.catalog, ...lakeTable },
         { parent: this },
       );
       captures[id] = capture;
