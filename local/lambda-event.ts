@@ -5,7 +5,7 @@
  */
 import type { _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
-import { toLambdaImage } from "../infra/lambda-attribute-value";
+import { toLambdaImage } from "../ops/lambda-attribute-value";
 
 /** What DynamoDB puts on a REMOVE made by TTL. */
 export const TTL_USER_IDENTITY = { type: "Service", principalId: "dynamodb.amazonaws.com" } as const;

@@ -4,12 +4,12 @@
  * compaction now, check the lake against its table, show a job's last runs, or
  * replay the capture dead-letter queue.
  *
- *   npx tsx infra/lake-tools.ts snapshot   --job <snapshot job> [--wait]
- *   npx tsx infra/lake-tools.ts resnapshot --job <snapshot job> [--wait]
- *   npx tsx infra/lake-tools.ts compact    --job <compaction job> [--wait]
- *   npx tsx infra/lake-tools.ts reconcile  --job <reconcile job> [--wait]
- *   npx tsx infra/lake-tools.ts status     --job <any lake job> [--runs 5]
- *   npx tsx infra/lake-tools.ts replay-dlq --queue-url <dead-letter queue URL> --function <capture function> [--dry-run] [--max N]
+ *   npx tsx ops/lake-tools.ts snapshot   --job <snapshot job> [--wait]
+ *   npx tsx ops/lake-tools.ts resnapshot --job <snapshot job> [--wait]
+ *   npx tsx ops/lake-tools.ts compact    --job <compaction job> [--wait]
+ *   npx tsx ops/lake-tools.ts reconcile  --job <reconcile job> [--wait]
+ *   npx tsx ops/lake-tools.ts status     --job <any lake job> [--runs 5]
+ *   npx tsx ops/lake-tools.ts replay-dlq --queue-url <dead-letter queue URL> --function <capture function> [--dry-run] [--max N]
  *
  * Job names, queue URLs and function names are stack outputs (`tables.<id>`).
  * AWS credentials and region come from the usual SDK sources (environment,

@@ -21,7 +21,7 @@ import {
   toLambdaRecord,
   type ReplayClients,
   type StreamBatchInfo,
-} from "../../infra/dlq-replay";
+} from "../../ops/dlq-replay";
 
 const STREAM_ARN = "arn:aws:dynamodb:us-west-2:123456789012:table/orders/stream/2026-11-21T00:00:00.000";
 const SHARD = "shardId-00000001700000000000-abcdef01";

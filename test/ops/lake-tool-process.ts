@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/moto";
 
-const TOOL = path.resolve(__dirname, "..", "..", "infra", "lake-tools.ts");
+const TOOL = path.resolve(__dirname, "..", "..", "ops", "lake-tools.ts");
 
 export interface LakeResult {
   code: number | null;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { GetJobRunCommand, GetJobRunsCommand, StartJobRunCommand, type JobRun } from "@aws-sdk/client-glue";
-import { formatRuns, parseLakeArgs, runLakeCommand, USAGE, UsageError, type GlueSender, type LakeCommand } from "../../infra/lake-tools";
+import { formatRuns, parseLakeArgs, runLakeCommand, USAGE, UsageError, type GlueSender, type LakeCommand } from "../../ops/lake-tools";
 
 type Sent = { command: string; input: unknown };
 
