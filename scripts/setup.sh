@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need, idempotently:
 # Node 22 (when the system Node is older), npm packages, a Python virtualenv
-# with pyspark/moto/duckdb, and the Iceberg Spark runtime jar.
+# with pyspark/moto/duckdb, and the Iceberg Spark runtime and AWS bundle jars.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -34,5 +34,9 @@ fi
 if [ ! -f "$ICEBERG_JAR" ]; then
   step "fetching org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:$ICEBERG_VERSION from Maven Central"
   mvn -q dependency:get -Dartifact="org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:$ICEBERG_VERSION" -Dtransitive=false
+fi
+if [ ! -f "$ICEBERG_AWS_JAR" ]; then
+  step "fetching org.apache.iceberg:iceberg-aws-bundle:$ICEBERG_VERSION (GlueCatalog, S3FileIO) from Maven Central"
+  mvn -q dependency:get -Dartifact="org.apache.iceberg:iceberg-aws-bundle:$ICEBERG_VERSION" -Dtransitive=false
 fi
 step "ready"

@@ -1,4 +1,5 @@
-"""A moto server on a free loopback port for the duration of a test module."""
+"""The project's moto server (local/moto_server.py: moto plus Glue's VersionId check) on a free loopback
+port, for a test module or the whole test session."""
 from __future__ import annotations
 
 import os
@@ -8,6 +9,9 @@ import sys
 import time
 import urllib.request
 
+# The same wrapper the local pipeline starts (local/moto.ts).
+SERVER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local", "moto_server.py")
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -16,10 +20,11 @@ def free_port() -> int:
 
 
 class MotoServer:
-    def __init__(self):
+    def __init__(self, *options: str):
+        """options: local/moto_server.py's test hooks, e.g. "--plain-glue-updates"."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+        self.process = subprocess.Popen([sys.executable, SERVER_SCRIPT, "-H", "127.0.0.1", "-p", str(self.port), *options],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 60
         while True:
@@ -45,12 +50,15 @@ class MotoServer:
                 "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
-def clients(server: MotoServer):
+def client(server: MotoServer, service: str):
     import boto3
 
-    kw = {"endpoint_url": server.url, "region_name": "us-east-1", "aws_access_key_id": "testing",
-          "aws_secret_access_key": "testing"}
-    return boto3.client("dynamodb", **kw), boto3.client("s3", **kw)
+    return boto3.client(service, endpoint_url=server.url, region_name="us-east-1", aws_access_key_id="testing",
+                        aws_secret_access_key="testing")
+
+
+def clients(server: MotoServer):
+    return client(server, "dynamodb"), client(server, "s3")
 
 
 def apply_env(server: MotoServer, monkeypatch) -> None:

@@ -6,7 +6,6 @@ import maintenance
 from dynamodb_lake import args as job_args
 from dynamodb_lake import ledger, metrics, scan
 from dynamodb_lake.schema import parse_declared, parse_key_schema, table_schema
-from dynamodb_lake.session import catalog_conf
 
 BASE = ["--table_name", "Orders", "--database", "db", "--warehouse", "/w", "--key_schema", "pk:S"]
 
@@ -46,15 +45,6 @@ def test_declared_columns_map_athena_types():
         parse_declared("[1]")
     with pytest.raises(ValueError, match="collide"):
         table_schema("pk:S", '{"_seq":"string"}')
-
-
-def test_catalog_configuration_for_glue_and_local():
-    glue = catalog_conf("glue", "s3://lake/warehouse/")
-    assert glue["spark.sql.catalog.lake.catalog-impl"] == "org.apache.iceberg.aws.glue.GlueCatalog"
-    assert glue["spark.sql.catalog.lake.io-impl"] == "org.apache.iceberg.aws.s3.S3FileIO"
-    assert glue["spark.sql.catalog.lake.warehouse"] == "s3://lake/warehouse/"
-    local = catalog_conf("hadoop", "file:///tmp/w")
-    assert (local["spark.sql.catalog.lake.type"], local["spark.sql.catalog.lake.warehouse"]) == ("hadoop", "/tmp/w")
 
 
 def test_ledger_keeps_only_consumed_files_that_still_exist():
