@@ -15,10 +15,12 @@ import {
   type GetRecordsCommandOutput,
   type Shard,
   type ShardIteratorType,
+  type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { TTL_USER_IDENTITY } from "../functions/stream-to-firehose/map-record";
 import { CAPTURE_DEFAULTS } from "../infra/capture-settings";
-import { toLambdaRecord } from "./lambda-event";
+import { LAMBDA_PAYLOAD_LIMIT_BYTES, splitIntoEvents, toLambdaRecord } from "../ops/lambda-stream-event";
 import type { TtlRegistry } from "./ttl-registry";
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
@@ -46,8 +48,6 @@ export const DEFAULT_MAPPING: EventSourceMappingSettings = {
   functionTimeoutMs: CAPTURE_DEFAULTS.functionTimeoutSeconds * 1000,
 };
 
-/** Lambda's synchronous invocation payload limit. */
-export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** Lambda polls each shard about four times a second. */
 const IDLE_POLL_MS = 250;
 
@@ -186,9 +186,7 @@ export class StreamPoller {
         );
         iterator = res.NextShardIterator;
         if (res.Records?.some((r) => r.eventName === "REMOVE")) await this.options.ttlDeletes?.settled();
-        const records = (res.Records ?? []).map((r) =>
-          toLambdaRecord(r, this.options.streamArn, r.eventName === "REMOVE" && (this.options.ttlDeletes?.has(r.dynamodb?.SequenceNumber ?? "") ?? false)),
-        );
+        const records = (res.Records ?? []).map((r) => this.lambdaRecord(r));
         batch.push(...records);
         readEmpty = records.length === 0;
         if (batch.length === 0 || Date.now() >= windowEnds) break;
@@ -200,7 +198,8 @@ export class StreamPoller {
         continue;
       }
       this.idleSince.delete(shardId);
-      const invoked = capByPayload(batch);
+      // Lambda invokes with as many records as fit its payload limit; the rest start the next batch.
+      const invoked = splitIntoEvents(batch, LAMBDA_PAYLOAD_LIMIT_BYTES)[0]!.Records;
       carry.push(...batch.slice(invoked.length));
       await this.processBatch(shardId, invoked);
       if (readEmpty && carry.length === 0) this.idleSince.set(shardId, readStarted);
@@ -249,6 +248,14 @@ export class StreamPoller {
       await sleep(Math.min(2000, 50 * 2 ** Math.min(retries, 6)));
     }
     this.checkpoints.set(shardId, seqOf(batch[batch.length - 1]!));
+  }
+
+  /** moto's stream does not mark the local TTL sweeper's deletes; DynamoDB marks TTL deletes with its own identity. */
+  private lambdaRecord(record: StreamRecord): DynamoDBRecord {
+    const out: DynamoDBRecord = toLambdaRecord(record, this.options.streamArn);
+    const ttlDelete = record.eventName === "REMOVE" && (this.options.ttlDeletes?.has(record.dynamodb?.SequenceNumber ?? "") ?? false);
+    if (ttlDelete) out.userIdentity = { ...TTL_USER_IDENTITY };
+    return out;
   }
 
   private splitByAge(records: DynamoDBRecord[]): { fresh: DynamoDBRecord[]; expired: DynamoDBRecord[] } {
@@ -320,16 +327,6 @@ export class StreamPoller {
     this.options.onFailure?.(message);
     this.log(`gave up on ${records.length} record(s) ${message.DDBStreamBatchInfo.startSequenceNumber}…${message.DDBStreamBatchInfo.endSequenceNumber}: ${condition}`);
   }
-}
-
-/** The largest prefix whose event stays under Lambda's 6 MB payload limit (at least one record). */
-export function capByPayload(records: DynamoDBRecord[]): DynamoDBRecord[] {
-  let bytes = '{"Records":[]}'.length;
-  for (let i = 0; i < records.length; i++) {
-    bytes += Buffer.byteLength(JSON.stringify(records[i])) + 1;
-    if (bytes > MAX_PAYLOAD_BYTES && i > 0) return records.slice(0, i);
-  }
-  return records;
 }
 
 function lambdaContext(functionArn: string, deadline: number): Context {

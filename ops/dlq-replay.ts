@@ -6,37 +6,13 @@
  * and deletes the message only when the function reports no failed record; anything else stays in
  * the queue. Records older than the stream's 24 hours are gone: the message says so and stays.
  *
- * Message parsing, the stream-record → Lambda-record mapping and the payload split are pure; the
- * SQS, DynamoDB Streams and Lambda clients are injected, so tests use fakes or a local moto.
+ * Message parsing is pure, and the event sent is built by lambda-stream-event.ts; the SQS, DynamoDB
+ * Streams and Lambda clients are injected, so tests use fakes or a local moto.
  */
 import { GetRecordsCommand, GetShardIteratorCommand, type _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import { toLambdaImage, type LambdaAttributeValue } from "./lambda-attribute-value";
-
-/** One record of a DynamoDB Streams event as Lambda sends it to a function (the shape of `aws-lambda`'s DynamoDBRecord). */
-export interface DynamoDBRecord {
-  eventID?: string;
-  eventName?: "INSERT" | "MODIFY" | "REMOVE";
-  eventVersion?: string;
-  eventSource?: string;
-  awsRegion?: string;
-  eventSourceARN?: string;
-  userIdentity?: { type?: string; principalId?: string };
-  dynamodb?: {
-    ApproximateCreationDateTime?: number;
-    Keys?: Record<string, LambdaAttributeValue>;
-    NewImage?: Record<string, LambdaAttributeValue>;
-    OldImage?: Record<string, LambdaAttributeValue>;
-    SequenceNumber?: string;
-    SizeBytes?: number;
-    StreamViewType?: "KEYS_ONLY" | "NEW_AND_OLD_IMAGES" | "NEW_IMAGE" | "OLD_IMAGE";
-  };
-}
-
-export interface DynamoDBStreamEvent {
-  Records: DynamoDBRecord[];
-}
+import { LAMBDA_PAYLOAD_LIMIT_BYTES, splitIntoEvents, toLambdaRecord } from "./lambda-stream-event";
 
 /** Where a failed batch sits in its stream, as Lambda's on-failure record gives it. */
 export interface StreamBatchInfo {
@@ -61,8 +37,8 @@ export class StreamRecordsExpiredError extends Error {
 
 /** How long DynamoDB Streams keeps a record. */
 export const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
-/** Lambda's synchronous invocation payload limit is 6 MB; stay clear of it. */
-export const MAX_INVOKE_PAYLOAD_BYTES = 5 * 1024 * 1024;
+/** Replayed events stay clear of Lambda's payload limit. */
+export const MAX_INVOKE_PAYLOAD_BYTES = LAMBDA_PAYLOAD_LIMIT_BYTES - 1024 * 1024;
 /** How long a received message stays hidden from other readers while it is replayed. */
 export const REPLAY_VISIBILITY_SECONDS = 900;
 
@@ -118,53 +94,6 @@ export function parseDeadLetter(body: string): StreamBatchInfo {
 
 /** The source table's name, from the stream ARN. */
 export const tableOfStream = (streamArn: string): string => streamArn.split(":")[5]?.split("/")[1] ?? "?";
-
-/**
- * One stream record as Lambda hands it to a function: binary as base64, creation time in epoch
- * seconds, the stream ARN as eventSourceARN, and userIdentity in Lambda's lower-case keys (TTL deletes).
- */
-export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
-  const s = record.dynamodb;
-  if (s?.SequenceNumber === undefined) throw new Error(`stream record without a SequenceNumber: ${JSON.stringify(record)}`);
-  const dynamodb: NonNullable<DynamoDBRecord["dynamodb"]> = {
-    ...(s.ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(s.ApproximateCreationDateTime.getTime() / 1000) } : {}),
-    ...(s.Keys ? { Keys: toLambdaImage(s.Keys) } : {}),
-    ...(s.NewImage ? { NewImage: toLambdaImage(s.NewImage) } : {}),
-    ...(s.OldImage ? { OldImage: toLambdaImage(s.OldImage) } : {}),
-    SequenceNumber: s.SequenceNumber,
-    ...(s.SizeBytes !== undefined ? { SizeBytes: s.SizeBytes } : {}),
-    ...(s.StreamViewType ? { StreamViewType: s.StreamViewType } : {}),
-  };
-  return {
-    ...(record.eventID ? { eventID: record.eventID } : {}),
-    ...(record.eventName ? { eventName: record.eventName } : {}),
-    eventVersion: record.eventVersion ?? "1.1",
-    eventSource: "aws:dynamodb",
-    ...(record.awsRegion ? { awsRegion: record.awsRegion } : {}),
-    dynamodb,
-    eventSourceARN: streamArn,
-    ...(record.userIdentity ? { userIdentity: { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId } } : {}),
-  };
-}
-
-/** The Lambda events to send, in stream order, each under `maxBytes` of JSON (one record per event at worst). */
-export function buildReplayEvents(records: readonly DynamoDBRecord[], maxBytes = MAX_INVOKE_PAYLOAD_BYTES): DynamoDBStreamEvent[] {
-  const events: DynamoDBStreamEvent[] = [];
-  let current: DynamoDBRecord[] = [];
-  let size = '{"Records":[]}'.length;
-  for (const record of records) {
-    const bytes = Buffer.byteLength(JSON.stringify(record)) + 1;
-    if (current.length > 0 && size + bytes > maxBytes) {
-      events.push({ Records: current });
-      current = [];
-      size = '{"Records":[]}'.length;
-    }
-    current.push(record);
-    size += bytes;
-  }
-  if (current.length > 0) events.push({ Records: current });
-  return events;
-}
 
 /** What the function answered: the failed records it reported, or the error it raised. */
 export type InvokeOutcome = { ok: true } | { ok: false; reason: string };
@@ -267,6 +196,30 @@ export interface ReplaySummary {
   readonly dryRun: number;
 }
 
+/** Makes every held message visible again; one failure does not keep the others hidden. Returns the failures. */
+async function releaseAll(sqs: SqsSender, queueUrl: string, handles: Iterable<string>): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  for (const handle of handles) {
+    try {
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }));
+    } catch (e) {
+      failures.push(e);
+    }
+  }
+  return failures;
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Messages left hidden: the failures, after the error the replay stopped on (if any), which comes first. */
+function notReleasedError(stopped: { readonly error: unknown } | undefined, releaseFailures: readonly unknown[], held: number): AggregateError {
+  const notReleased =
+    `${releaseFailures.length} of ${held} held message(s) could not be made visible again (they reappear after the ${REPLAY_VISIBILITY_SECONDS} s visibility timeout): ` +
+    releaseFailures.map(messageOf).join("; ");
+  if (stopped === undefined) return new AggregateError(releaseFailures, notReleased);
+  return new AggregateError([stopped.error, ...releaseFailures], `${messageOf(stopped.error)}; and ${notReleased}`, { cause: stopped.error });
+}
+
 /** Replays the messages of the queue one by one; prints a line per message and returns the counts. */
 export async function replayDeadLetters(o: ReplayOptions, clients: ReplayClients, print: (line: string) => void): Promise<ReplaySummary> {
   let replayed = 0;
@@ -275,6 +228,7 @@ export async function replayDeadLetters(o: ReplayOptions, clients: ReplayClients
   // Messages not deleted stay hidden while the run lasts (so it does not see them twice) and are released at its end,
   // also when the run stops on an error.
   const release = new Set<string>();
+  let stopped: { readonly error: unknown } | undefined;
   try {
     for (;;) {
       const handled = replayed + kept + dryRun;
@@ -310,7 +264,7 @@ export async function replayDeadLetters(o: ReplayOptions, clients: ReplayClients
           print(`would replay ${id}: ${where}`);
           continue;
         }
-        const events = buildReplayEvents(records.map((r) => toLambdaRecord(r, info.streamArn)));
+        const events = splitIntoEvents(records.map((r) => toLambdaRecord(r, info.streamArn)), MAX_INVOKE_PAYLOAD_BYTES);
         let outcome: InvokeOutcome = { ok: true };
         for (const event of events) {
           const res = (await clients.lambda.send(
@@ -329,11 +283,12 @@ export async function replayDeadLetters(o: ReplayOptions, clients: ReplayClients
         print(`replayed ${id}: ${where}; message deleted`);
       }
     }
-  } finally {
-    for (const handle of release) {
-      await clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: o.queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }));
-    }
+  } catch (error) {
+    stopped = { error };
   }
+  const releaseFailures = await releaseAll(clients.sqs, o.queueUrl, release);
+  if (releaseFailures.length > 0) throw notReleasedError(stopped, releaseFailures, release.size);
+  if (stopped !== undefined) throw stopped.error;
   print(`${o.dryRun ? "dry run: " : ""}${replayed} replayed, ${kept} kept, ${dryRun} to replay`);
   return { replayed, kept, dryRun };
 }

@@ -9,7 +9,6 @@ import { DELTA_FORMAT_VERSION, padSeq, type DeltaOp, type DeltaRecord, type Dyna
 const OPS: ReadonlySet<string> = new Set<DeltaOp>(["INSERT", "MODIFY", "REMOVE"]);
 /** arn:<partition>:dynamodb:<region>:<account>:table/<name>/stream/<label>; the label itself contains colons. */
 const STREAM_ARN = /^arn:[a-z-]+:dynamodb:[a-z0-9-]*:[0-9]*:table\/([A-Za-z0-9_.-]{3,255})\/stream\/[^/]+$/;
-const TTL_PRINCIPAL = "dynamodb.amazonaws.com";
 
 /** A stream record that cannot become a delta line; it is reported as a failure, never dropped. */
 export class MalformedRecordError extends Error {
@@ -24,12 +23,15 @@ export function tableFromStreamArn(arn: unknown): string {
   return match[1];
 }
 
+/** The userIdentity DynamoDB puts on a REMOVE made by TTL. */
+export const TTL_USER_IDENTITY = { type: "Service", principalId: "dynamodb.amazonaws.com" } as const;
+
 /** DynamoDB TTL deletes are REMOVEs made by the service principal itself. */
 export function isTtlDelete(record: Pick<DynamoDBRecord, "eventName" | "userIdentity">): boolean {
   const identity: unknown = record.userIdentity;
   if (record.eventName !== "REMOVE" || typeof identity !== "object" || identity === null) return false;
   const { type, principalId } = identity as { type?: unknown; principalId?: unknown };
-  return type === "Service" && principalId === TTL_PRINCIPAL;
+  return type === TTL_USER_IDENTITY.type && principalId === TTL_USER_IDENTITY.principalId;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
-import { capByPayload, MAX_PAYLOAD_BYTES, StreamPoller, type EventSourceMappingSettings, type StreamHandler } from "../../local/poller";
+import { StreamPoller, type EventSourceMappingSettings, type StreamHandler } from "../../local/poller";
 import { createSampleTable, type SampleTable } from "../../local/sample-table";
 import { useLocalMoto } from "./local-moto";
 
@@ -126,14 +126,5 @@ void describe("local event source mapping", () => {
     const table = await tableWith(1);
     const { calls } = await drive(table, (_r, call) => (call === 0 ? new Promise<void>(() => undefined) : undefined), { batchSize: 1, functionTimeoutMs: 200 });
     assert.deepEqual(calls, [["0"], ["0"]]);
-  });
-
-  void test("batches stay under Lambda's 6 MB payload limit", () => {
-    const big = (i: number): DynamoDBRecord => ({ eventID: String(i), dynamodb: { SequenceNumber: String(i), NewImage: { s: { S: "x".repeat(400_000) } } } });
-    const records = Array.from({ length: 40 }, (_, i) => big(i));
-    const first = capByPayload(records);
-    assert.equal(first.length, 15);
-    assert.ok(Buffer.byteLength(JSON.stringify({ Records: first })) <= MAX_PAYLOAD_BYTES);
-    assert.ok(Buffer.byteLength(JSON.stringify({ Records: records.slice(0, 16) })) > MAX_PAYLOAD_BYTES);
   });
 });

@@ -1,16 +1,14 @@
 /**
- * Dead-letter replay: the pure parts (message parsing, stream record → Lambda record, payload
- * split, the function's answer) as tables, and the whole replay against fake SQS, Streams and
- * Lambda clients that keep state the way the services do.
+ * Dead-letter replay: the pure parts (message parsing, the function's answer) as tables, and the
+ * whole replay against fake SQS, Streams and Lambda clients that keep state the way the services do.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { GetRecordsCommand, GetShardIteratorCommand, type _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import type { DynamoDBStreamEvent } from "aws-lambda";
 import {
-  buildReplayEvents,
   compareSequenceNumbers,
   DeadLetterFormatError,
   invokeOutcome,
@@ -18,17 +16,14 @@ import {
   readBatch,
   replayDeadLetters,
   StreamRecordsExpiredError,
-  toLambdaRecord,
   type ReplayClients,
   type StreamBatchInfo,
 } from "../../ops/dlq-replay";
+import { toLambdaRecord } from "../../ops/lambda-stream-event";
+import { seq, STREAM_ARN, streamRecord } from "./stream-records";
 
-const STREAM_ARN = "arn:aws:dynamodb:us-west-2:123456789012:table/orders/stream/2026-11-21T00:00:00.000";
 const SHARD = "shardId-00000001700000000000-abcdef01";
 const QUEUE_URL = "https://sqs.us-west-2.amazonaws.com/123456789012/lake-orders-dlq-0a1b2c3";
-
-/** Sequence numbers as DynamoDB writes them: 21 digits. */
-const seq = (n: number): string => `${100000000000000000000n + BigInt(n)}`;
 
 /** Lambda's on-failure record of a stream batch, as it lands in the queue. */
 function deadLetter(first: number, last: number, overrides: Record<string, unknown> = {}): string {
@@ -48,27 +43,6 @@ function deadLetter(first: number, last: number, overrides: Record<string, unkno
       ...overrides,
     },
   });
-}
-
-/** A stream record as GetRecords returns it (SDK shape). */
-function streamRecord(n: number, extra: Partial<NonNullable<StreamRecord["dynamodb"]>> = {}, top: Partial<StreamRecord> = {}): StreamRecord {
-  return {
-    eventID: `e${n}`,
-    eventName: "MODIFY",
-    eventVersion: "1.1",
-    eventSource: "aws:dynamodb",
-    awsRegion: "us-west-2",
-    dynamodb: {
-      ApproximateCreationDateTime: new Date(Date.UTC(2026, 10, 21, 10, 0, n)),
-      Keys: { pk: { S: `k${n}` } },
-      NewImage: { pk: { S: `k${n}` }, v: { N: String(n) } },
-      SequenceNumber: seq(n),
-      SizeBytes: 20,
-      StreamViewType: "NEW_AND_OLD_IMAGES",
-      ...extra,
-    },
-    ...top,
-  };
 }
 
 void describe("compareSequenceNumbers", () => {
@@ -120,85 +94,6 @@ void describe("parseDeadLetter", () => {
   }
 });
 
-void describe("toLambdaRecord", () => {
-  void it("shapes every attribute type as Lambda does: binary as base64, nested maps and lists, exact numbers", () => {
-    const bytes = new Uint8Array([0, 1, 254, 255]);
-    const record = streamRecord(1, {
-      NewImage: {
-        pk: { S: "k1" },
-        n: { N: "12345678901234567890123456789012345678" },
-        b: { B: bytes },
-        bs: { BS: [bytes, new Uint8Array([7])] },
-        ss: { SS: ["a", ""] },
-        ns: { NS: ["1", "-0.5"] },
-        m: { M: { inner: { L: [{ B: new Uint8Array([1]) }, { NULL: true }, { BOOL: false }] } } },
-        e: { S: "" },
-      },
-      OldImage: { pk: { S: "k1" } },
-    });
-    // Typed as the aws-lambda record the capture handler takes: the shapes agree at compile time.
-    const shaped: DynamoDBRecord = toLambdaRecord(record, STREAM_ARN);
-    assert.deepEqual(shaped, {
-      eventID: "e1",
-      eventName: "MODIFY",
-      eventVersion: "1.1",
-      eventSource: "aws:dynamodb",
-      awsRegion: "us-west-2",
-      eventSourceARN: STREAM_ARN,
-      dynamodb: {
-        ApproximateCreationDateTime: Date.UTC(2026, 10, 21, 10, 0, 1) / 1000,
-        Keys: { pk: { S: "k1" } },
-        NewImage: {
-          pk: { S: "k1" },
-          n: { N: "12345678901234567890123456789012345678" },
-          b: { B: "AAH+/w==" },
-          bs: { BS: ["AAH+/w==", "Bw=="] },
-          ss: { SS: ["a", ""] },
-          ns: { NS: ["1", "-0.5"] },
-          m: { M: { inner: { L: [{ B: "AQ==" }, { NULL: true }, { BOOL: false }] } } },
-          e: { S: "" },
-        },
-        OldImage: { pk: { S: "k1" } },
-        SequenceNumber: "100000000000000000001",
-        SizeBytes: 20,
-        StreamViewType: "NEW_AND_OLD_IMAGES",
-      },
-    });
-  });
-
-  void it("keeps a TTL delete's userIdentity in Lambda's lower-case keys", () => {
-    const record = streamRecord(2, { NewImage: undefined, OldImage: { pk: { S: "k2" } } }, {
-      eventName: "REMOVE",
-      userIdentity: { Type: "Service", PrincipalId: "dynamodb.amazonaws.com" },
-    });
-    const out = toLambdaRecord(record, STREAM_ARN);
-    assert.deepEqual(out.userIdentity, { type: "Service", principalId: "dynamodb.amazonaws.com" });
-    assert.equal(out.eventName, "REMOVE");
-    assert.equal(out.dynamodb?.NewImage, undefined);
-  });
-});
-
-void describe("buildReplayEvents", () => {
-  const records = [1, 2, 3, 4, 5].map((n) => toLambdaRecord(streamRecord(n), STREAM_ARN));
-  const size = Buffer.byteLength(JSON.stringify(records[0])) + 1;
-
-  void it("sends the batch in one event when it fits", () => {
-    assert.deepEqual(buildReplayEvents(records), [{ Records: records }]);
-  });
-
-  void it("splits in stream order so that no event passes the limit", () => {
-    const max = '{"Records":[]}'.length + 2 * size;
-    const events = buildReplayEvents(records, max);
-    assert.deepEqual(events.map((e) => e.Records.map((r) => r.eventID)), [["e1", "e2"], ["e3", "e4"], ["e5"]]);
-    for (const e of events) assert.ok(Buffer.byteLength(JSON.stringify(e)) <= max);
-  });
-
-  void it("sends a record larger than the limit alone, and nothing for no records", () => {
-    assert.deepEqual(buildReplayEvents(records.slice(0, 2), 10).map((e) => e.Records.length), [1, 1]);
-    assert.deepEqual(buildReplayEvents([]), []);
-  });
-});
-
 void describe("invokeOutcome", () => {
   const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
   const cases: [string, string | undefined, Uint8Array | undefined, ReturnType<typeof invokeOutcome>][] = [
@@ -243,12 +138,15 @@ class FakeStreams {
   }
 }
 
-/** An SQS queue: received messages are hidden until deleted or made visible again. */
+/** An SQS queue: received messages are hidden until deleted or made visible again; releasing the ids in `failRelease` fails. */
 class FakeQueue {
   readonly deleted: string[] = [];
   readonly released: string[] = [];
   private readonly hidden = new Set<string>();
-  constructor(private readonly messages: { id: string; body: string }[]) {}
+  constructor(
+    private readonly messages: { id: string; body: string }[],
+    private readonly failRelease: ReadonlySet<string> = new Set(),
+  ) {}
   send(command: ReceiveMessageCommand | DeleteMessageCommand | ChangeMessageVisibilityCommand): Promise<unknown> {
     if (command instanceof ReceiveMessageCommand) {
       assert.equal(command.input.QueueUrl, QUEUE_URL);
@@ -262,6 +160,7 @@ class FakeQueue {
       this.messages.splice(this.messages.findIndex((m) => m.id === id), 1);
     } else {
       assert.equal(command.input.VisibilityTimeout, 0);
+      if (this.failRelease.has(id)) return Promise.reject(new Error(`receipt handle rh-${id} has expired`));
       this.released.push(id);
       this.hidden.delete(id);
     }
@@ -315,12 +214,15 @@ void describe("readBatch", () => {
 });
 
 void describe("replayDeadLetters", () => {
-  function setup(answer: ConstructorParameters<typeof FakeLambda>[0] = () => ({ body: { batchItemFailures: [] } })) {
-    const queue = new FakeQueue([
-      { id: "m1", body: deadLetter(1, 2) },
-      { id: "m2", body: deadLetter(3, 3) },
-      { id: "m3", body: "not json" },
-    ]);
+  function setup(answer: ConstructorParameters<typeof FakeLambda>[0] = () => ({ body: { batchItemFailures: [] } }), failRelease: string[] = []) {
+    const queue = new FakeQueue(
+      [
+        { id: "m1", body: deadLetter(1, 2) },
+        { id: "m2", body: deadLetter(3, 3) },
+        { id: "m3", body: "not json" },
+      ],
+      new Set(failRelease),
+    );
     const lambda = new FakeLambda(answer);
     const clients: ReplayClients = { sqs: queue, streams: new FakeStreams(shard), lambda };
     const lines: string[] = [];
@@ -386,5 +288,43 @@ void describe("replayDeadLetters", () => {
     await assert.rejects(replayDeadLetters({ queueUrl: QUEUE_URL, functionName: "capture", dryRun: false }, s.clients, s.print), /network down/);
     assert.deepEqual(s.queue.released.sort(), ["m1", "m2", "m3"]);
     assert.deepEqual(s.queue.remaining, ["m1", "m2", "m3"]);
+  });
+
+  void it("releases every message when one release fails, and throws the error it stopped on first", async () => {
+    // Prepare: the function call fails, and so does releasing the first held message.
+    const s = setup(() => {
+      throw new Error("network down");
+    }, ["m1"]);
+    // Act
+    const run = replayDeadLetters({ queueUrl: QUEUE_URL, functionName: "capture", dryRun: false }, s.clients, s.print);
+    // Assess: the others are released all the same; the error names the cause first, then the release failure.
+    await assert.rejects(run, (e: unknown) => {
+      assert.ok(e instanceof AggregateError);
+      assert.deepEqual(e.errors.map((x: Error) => x.message), ["network down", "receipt handle rh-m1 has expired"]);
+      assert.equal(
+        e.message,
+        "network down; and 1 of 3 held message(s) could not be made visible again (they reappear after the 900 s visibility timeout): receipt handle rh-m1 has expired",
+      );
+      assert.equal((e.cause as Error).message, "network down");
+      return true;
+    });
+    assert.deepEqual(s.queue.released, ["m2", "m3"]);
+    assert.deepEqual(s.queue.deleted, []);
+  });
+
+  void it("fails a finished run whose releases failed, after releasing the rest", async () => {
+    // Prepare: every batch is kept (the function reports a failure), and releasing m2 fails.
+    const s = setup(() => ({ FunctionError: "Unhandled", body: { errorMessage: "boom" } }), ["m2"]);
+    // Act
+    const run = replayDeadLetters({ queueUrl: QUEUE_URL, functionName: "capture", dryRun: false }, s.clients, s.print);
+    // Assess
+    await assert.rejects(run, (e: unknown) => {
+      assert.ok(e instanceof AggregateError);
+      assert.deepEqual(e.errors.map((x: Error) => x.message), ["receipt handle rh-m2 has expired"]);
+      assert.equal(e.message, "1 of 3 held message(s) could not be made visible again (they reappear after the 900 s visibility timeout): receipt handle rh-m2 has expired");
+      return true;
+    });
+    assert.deepEqual(s.queue.released, ["m1", "m3"]);
+    assert.equal(s.lines.length, 3, "no summary line for a failed run");
   });
 });
