@@ -12,6 +12,8 @@ import type { Scope } from "./patterns";
 import type { PolicyDocument } from "./policy";
 import { reconcileJobPolicy, type ReconcileJobPolicyInput } from "./reconcile";
 import { snapshotJobPolicy, type SnapshotJobPolicyInput } from "./snapshot";
+import { exporterBucketStatements, lakeKeyPolicyStatements } from "./lake-account";
+import { exporterRolePolicy, sourceKeyPolicyStatements, streamResourcePolicy, tableResourcePolicy } from "./source-account";
 
 export const EXAMPLE_ACCOUNT = "123456789012";
 export const EXAMPLE_REGION = "us-west-2";
@@ -76,6 +78,46 @@ export const exampleAthena: AthenaReaderPolicyInput = {
   catalogTables: ["orders_current", "orders_changes", "orders_live", "orders_tombstones"],
 };
 
+/** The table's own account in the cross-account examples; the lake is EXAMPLE_ACCOUNT. */
+export const TABLE_ACCOUNT = "444455556666";
+const lakeRole = (name: string): string => `arn:aws:iam::${EXAMPLE_ACCOUNT}:role/${name}`;
+export const CROSS_ACCOUNT = {
+  table: `arn:aws:dynamodb:${EXAMPLE_REGION}:${TABLE_ACCOUNT}:table/orders`,
+  streamArn: `arn:aws:dynamodb:${EXAMPLE_REGION}:${TABLE_ACCOUNT}:table/orders/stream/2024-05-01T00:00:00.000`,
+  exporterRoleArn: `arn:aws:iam::${TABLE_ACCOUNT}:role/orders-exporter`,
+  tableKeyArn: `arn:aws:kms:${EXAMPLE_REGION}:${TABLE_ACCOUNT}:key/0000bbbb-0000-0000-0000-000000000000`,
+  captureRoleArn: lakeRole("orders-capture"),
+  snapshotRoleArn: lakeRole("orders-load-snapshot"),
+  reconcileRoleArn: lakeRole("orders-reconcile"),
+  lake: "s3://lake-bucket/",
+  exportsPrefix: "exports/orders/",
+} as const;
+
+/** Every document a cross-account table adds, in both accounts: resource policies, the exporter role, the lake's grants to it. */
+export function exampleCrossAccountPolicies(): Record<string, PolicyDocument> {
+  const x = CROSS_ACCOUNT;
+  return {
+    crossAccountStream: streamResourcePolicy({ streamArn: x.streamArn, readerRoleArns: [x.captureRoleArn] }),
+    crossAccountTable: tableResourcePolicy({ table: x.table, scanRoleArns: [x.snapshotRoleArn, x.reconcileRoleArn] }),
+    crossAccountExporter: exporterRolePolicy({ table: x.table, lake: x.lake, exportsPrefix: x.exportsPrefix }),
+    crossAccountExporterKms: exporterRolePolicy({ table: x.table, lake: x.lake, exportsPrefix: x.exportsPrefix, kmsKeyArns: [EXAMPLE_KEY] }),
+    crossAccountBucket: { Version: "2012-10-17", Statement: exporterBucketStatements(x.lake, [{ roleArn: x.exporterRoleArn, exportsPrefix: x.exportsPrefix }]) },
+    crossAccountSnapshot: snapshotJobPolicy({ ...exampleSnapshot, tables: [x.table], exporterRoleArns: [x.exporterRoleArn] }),
+  };
+}
+
+/** Key-policy statements (Resource "*" means the key the policy is attached to), kept apart from ARN-scoped documents. */
+export function exampleKeyPolicies(): Record<string, PolicyDocument> {
+  const x = CROSS_ACCOUNT;
+  return {
+    crossAccountTableKey: {
+      Version: "2012-10-17",
+      Statement: sourceKeyPolicyStatements({ table: x.table, readerRoleArns: [x.captureRoleArn, x.snapshotRoleArn, x.reconcileRoleArn] }),
+    },
+    crossAccountLakeKey: { Version: "2012-10-17", Statement: lakeKeyPolicyStatements({ keyArn: EXAMPLE_KEY, exporterRoleArns: [x.exporterRoleArn] }) },
+  };
+}
+
 const CN = { partition: "aws-cn", region: "cn-north-1", account: "210987654321" };
 
 /** Every role with and without keys, wildcard patterns, glue mode, maintenance, and the aws-cn partition. */
@@ -116,9 +158,10 @@ export function examplePolicies(): Record<string, PolicyDocument> {
       kmsKeyArns: [`arn:aws-cn:kms:${CN.region}:${CN.account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
     }),
     compactionChina: compactionJobPolicy({ ...exampleCompaction, scope: CN }),
+    ...exampleCrossAccountPolicies(),
   };
 }
 
 if (require.main === module) {
-  process.stdout.write(`${JSON.stringify(examplePolicies(), null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ ...examplePolicies(), ...exampleKeyPolicies() }, null, 2)}\n`);
 }

@@ -32,3 +32,18 @@ export { athenaReaderPolicy, type AthenaReaderPolicyInput } from "./athena";
 export { reconcileJobPolicy, type ReconcileJobPolicyInput } from "./reconcile";
 export { firehoseTrustPolicy, glueTrustPolicy, lambdaTrustPolicy, type TrustPolicy } from "./trust";
 export { denyInsecureTransportPolicy, topicPublishPolicy } from "./resource-policies";
+export { parseExactTableArn, parseRoleArn, parseStreamArn, type RoleArn, type StreamArn } from "./patterns";
+export { type ResourcePolicyDocument, type ResourceStatement } from "./policy";
+export {
+  exporterRolePolicy,
+  exporterTrustPolicy,
+  sourceKeyPolicyStatements,
+  streamResourcePolicy,
+  tableResourcePolicy,
+  type ExporterRolePolicyInput,
+  type ExporterTrustPolicy,
+  type SourceKeyPolicyInput,
+  type StreamResourcePolicyInput,
+  type TableResourcePolicyInput,
+} from "./source-account";
+export { exporterBucketStatements, lakeBucketPolicy, lakeKeyPolicyStatements, type LakeKeyPolicyInput, type TableExporter } from "./lake-account";

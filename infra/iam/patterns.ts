@@ -333,3 +333,76 @@ export function samePartition(what: string, partitions: readonly string[], expec
   }
   return first;
 }
+
+/** A parsed IAM role ARN: an exact role, never a pattern, as resource policies and trust policies name it. */
+export interface RoleArn {
+  partition: string;
+  account: string;
+  arn: string;
+}
+
+const ROLE_FORM = "arn:<partition>:iam::<account>:role/<optional path/><name>, e.g. arn:aws:iam::123456789012:role/orders-capture";
+
+/** Parses an exact role ARN (no wildcards): what a resource policy's Principal or a trust policy names. */
+export function parseRoleArn(what: string, input: string): RoleArn {
+  const problem = (message: string): never => fail(what, input, message, ROLE_FORM);
+  const common = commonProblem(input);
+  if (common) problem(common);
+  if (input.includes("*")) problem("it uses a wildcard (name the exact role: a policy naming a pattern could admit roles created later)");
+  const arn = splitArn(input);
+  if (!arn) return problem(NOT_AN_ARN);
+  const envelope = partitionProblem(arn.partition)
+    ?? (arn.service === "iam" ? undefined : `it is an ARN for service ${JSON.stringify(arn.service)}, not iam`)
+    ?? (arn.region === "" ? undefined : "IAM ARNs have an empty region (arn:aws:iam::<account>:role/<name>)")
+    ?? (/^[0-9]{12}$/.test(arn.account) ? undefined : `the account ${JSON.stringify(arn.account)} is not 12 digits`);
+  if (envelope) problem(envelope);
+  if (!arn.resource.startsWith("role/")) problem(`the resource ${JSON.stringify(arn.resource)} does not start with role/ (a user, group or root cannot be the pipeline's principal)`);
+  const path = arn.resource.slice("role/".length);
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  if (!/^[\w+=,.@-]{1,64}$/.test(name) || !/^([\w+=,.@-]+\/)*$/.test(path.slice(0, path.length - name.length))) {
+    problem(`the role name ${JSON.stringify(path)} is not 1-64 characters of A-Z a-z 0-9 + = , . @ _ - (with an optional path of the same characters)`);
+  }
+  return { partition: arn.partition, account: arn.account, arn: input };
+}
+
+/** A parsed DynamoDB stream ARN: one exact stream of one exact table. */
+export interface StreamArn {
+  table: TableArnPattern;
+  /** The stream label, e.g. 2024-05-01T00:00:00.000. */
+  label: string;
+  arn: string;
+}
+
+const STREAM_FORM = "arn:<partition>:dynamodb:<region>:<account>:table/<name>/stream/<label>, e.g. arn:aws:dynamodb:us-west-2:123456789012:table/orders/stream/2024-05-01T00:00:00.000";
+
+/**
+ * Parses an exact stream ARN. A stream in another account must be named
+ * exactly: ListStreams does not work across accounts, and a resource policy
+ * is attached to one stream.
+ */
+export function parseStreamArn(input: string): StreamArn {
+  const problem = (message: string): never => fail("stream ARN", input, message, STREAM_FORM);
+  const common = commonProblem(input);
+  if (common) problem(common);
+  if (input.includes("*")) problem("it uses a wildcard (name the table's current stream: the table's stream_arn output)");
+  const m = typeof input === "string" ? /^(arn:[^:]+:dynamodb:[^:]+:[^:]+:table\/[^/]+)\/stream\/([^/]+)$/.exec(input) : null;
+  if (!m?.[1] || !m[2]) return problem("it is not a table ARN followed by /stream/<label>");
+  let table: TableArnPattern;
+  try {
+    table = parseTableArnPattern(m[1]);
+  } catch (e) {
+    return problem((e as Error).message);
+  }
+  if (table.region === "*" || table.account === "*") problem("its region and account must be exact");
+  if (!/^[0-9A-Za-z:.\-]{1,40}$/.test(m[2])) problem(`the stream label ${JSON.stringify(m[2])} is not a label like 2024-05-01T00:00:00.000`);
+  return { table, label: m[2], arn: input };
+}
+
+/** Parses a table ARN that must name exactly one table (no wildcards): what a resource policy is attached to. */
+export function parseExactTableArn(input: string): TableArnPattern {
+  const table = parseTableArnPattern(input);
+  if (table.region === "*" || table.account === "*" || table.table.includes("*")) {
+    fail("table ARN", input, "it uses a wildcard (a resource policy and an exporter role belong to one exact table)", TABLE_FORM);
+  }
+  return table;
+}

@@ -42,3 +42,22 @@ export function policyDocument(statements: Statement[]): PolicyDocument {
   }
   return { Version: "2012-10-17", Statement: statements };
 }
+
+/** A statement of a resource policy (stream, table, bucket, key): the identity policy's shape plus the principals it admits. */
+export interface ResourceStatement extends Statement {
+  Principal: { AWS: string[] };
+}
+
+export interface ResourcePolicyDocument {
+  Version: "2012-10-17";
+  Statement: ResourceStatement[];
+}
+
+/** Assembles a resource policy; the same Sid and emptiness checks as policyDocument, and every statement names principals. */
+export function resourcePolicyDocument(statements: ResourceStatement[]): ResourcePolicyDocument {
+  for (const s of statements) {
+    if (s.Principal.AWS.length === 0) throw new Error(`statement ${s.Sid} names no principal`);
+  }
+  policyDocument(statements);
+  return { Version: "2012-10-17", Statement: statements };
+}

@@ -5,20 +5,19 @@
 import { S3_EVERY_ACTION, SNS_PUBLISH_ACTIONS } from "./actions";
 
 /** Refuses every request on the bucket and its objects that is not made over TLS. */
-export function denyInsecureTransportPolicy(bucketArn: string): object {
+export function denyInsecureTransportStatement(bucketArn: string): object {
   return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: S3_EVERY_ACTION,
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ],
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: S3_EVERY_ACTION,
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
   };
+}
+
+export function denyInsecureTransportPolicy(bucketArn: string): object {
+  return { Version: "2012-10-17", Statement: [denyInsecureTransportStatement(bucketArn)] };
 }
 
 /** Lets one EventBridge rule (and only it) publish to the topic. */

@@ -5,16 +5,13 @@
  * connector instead, so no export files are written or read.
  */
 import {
-  DYNAMODB_DESCRIBE_EXPORT_ACTIONS,
-  DYNAMODB_EXPORT_ACTIONS,
   DYNAMODB_SCAN_ACTIONS,
   KMS_ENCRYPT_DECRYPT_ACTIONS,
-  S3_EXPORT_ACL_ACTIONS,
-  S3_EXPORT_WRITE_ACTIONS,
   S3_READ_OBJECT_ACTIONS,
   S3_READ_WRITE_OBJECT_ACTIONS,
+  STS_ASSUME_ROLE_ACTIONS,
 } from "./actions";
-import { tableArn, tableExportsArn } from "./arns";
+import { tableArn } from "./arns";
 import {
   catalogStatements,
   glueJobAssetsStatement,
@@ -26,6 +23,7 @@ import {
   parseBucketLocation,
   parseKeyPrefix,
   parseKmsKeyArn,
+  parseRoleArn,
   parseScope,
   parseTableArnPattern,
   requireSome,
@@ -34,6 +32,7 @@ import {
 } from "./patterns";
 import { PolicyInputError, policyDocument, type PolicyDocument, type Statement } from "./policy";
 import { kmsStatement, s3ListStatement, s3ObjectStatement, statement } from "./statements";
+import { tableExportStatements } from "./table-export";
 
 export interface SnapshotJobPolicyInput {
   scope: Scope;
@@ -52,6 +51,12 @@ export interface SnapshotJobPolicyInput {
   kmsKeyArns?: string[];
   /** CloudWatch namespaces the job may publish to (default Glue and DynamoDbLake). */
   metricNamespaces?: string[];
+  /**
+   * Export mode, table in another account: the exporter roles there (see
+   * exporterRolePolicy). The job assumes them to start and poll the export
+   * instead of calling DynamoDB itself, which AWS does not allow across accounts.
+   */
+  exporterRoleArns?: string[];
 }
 
 export function snapshotJobPolicy(i: SnapshotJobPolicyInput): PolicyDocument {
@@ -68,17 +73,18 @@ export function snapshotJobPolicy(i: SnapshotJobPolicyInput): PolicyDocument {
     .map((p) => parseKeyPrefix("warehousePrefix", p));
   const catalog = parseCatalogTables(i.database, i.catalogTables);
   const keys = (i.kmsKeyArns ?? []).map(parseKmsKeyArn);
-  samePartition("snapshot job ARNs", [...tables, ...keys].map((a) => a.partition), scope.partition);
+  const exporters = (i.exporterRoleArns ?? []).map((r) => parseRoleArn("exporterRoleArn", r));
+  if (exporters.length > 0 && i.mode !== "export") {
+    throw new PolicyInputError(`exporterRoleArns ${JSON.stringify(i.exporterRoleArns)}: exporter roles serve export mode only; drop them or use mode "export"`);
+  }
+  samePartition("snapshot job ARNs", [...tables, ...keys, ...exporters].map((a) => a.partition), scope.partition);
 
   const statements: Statement[] = i.mode === "export"
     ? [
-      statement("ExportTables", DYNAMODB_EXPORT_ACTIONS, tables.map(tableArn)),
-      statement("DescribeTableExports", DYNAMODB_DESCRIBE_EXPORT_ACTIONS, tables.map(tableExportsArn)),
-      s3ObjectStatement("WriteTableExports", S3_EXPORT_WRITE_ACTIONS, lake, exportsPrefixes),
-      {
-        ...s3ObjectStatement("SetTableExportOwnership", S3_EXPORT_ACL_ACTIONS, lake, exportsPrefixes),
-        Condition: { StringEquals: { "s3:x-amz-acl": ["bucket-owner-full-control"] } },
-      },
+      // A table in another account is exported by its exporter role there: this role only assumes it.
+      ...(exporters.length > 0
+        ? [statement("AssumeTableExporters", STS_ASSUME_ROLE_ACTIONS, exporters.map((r) => r.arn))]
+        : tableExportStatements(tables, lake, exportsPrefixes)),
       s3ObjectStatement("ReadTableExports", S3_READ_OBJECT_ACTIONS, lake, exportsPrefixes),
     ]
     : [statement("ScanTables", DYNAMODB_SCAN_ACTIONS, tables.map(tableArn))];

@@ -5,7 +5,7 @@
 import { S3_LIST_ACTIONS, STAR_ONLY_ACTIONS, type StarOnlyAction } from "./actions";
 import { bucketArn, objectsArn, viaService } from "./arns";
 import type { ResourceArnPattern, S3Location } from "./patterns";
-import { unique, type ConditionBlock, type Statement } from "./policy";
+import { unique, type ConditionBlock, type ResourceStatement, type Statement } from "./policy";
 
 export function statement(sid: string, actions: readonly string[], resources: readonly string[], condition?: ConditionBlock): Statement {
   const s: Statement = { Sid: sid, Effect: "Allow", Action: unique(actions), Resource: unique(resources) };
@@ -49,4 +49,17 @@ export function kmsStatement(
 ): Statement {
   const via = keys.flatMap((k) => services.map((s) => viaService(s, k.partition, k.region)));
   return statement(sid, actions, keys.map((k) => k.arn), stringCondition("kms:ViaService", via));
+}
+
+/** A resource-policy statement admitting exactly the given principals (role ARNs). */
+export function resourceStatement(
+  sid: string,
+  principals: readonly string[],
+  actions: readonly string[],
+  resources: readonly string[],
+  condition?: ConditionBlock,
+): ResourceStatement {
+  const s: ResourceStatement = { Sid: sid, Effect: "Allow", Principal: { AWS: unique(principals) }, Action: unique(actions), Resource: unique(resources) };
+  if (condition) s.Condition = condition;
+  return s;
 }

@@ -25,6 +25,9 @@ function placeholder(name: string): string {
     case "LogGroupName":
     case "LogStreamName":
       return "[^:]+";
+    // A stream label is a timestamp such as 2024-05-01T00:00:00.000: colons included.
+    case "StreamLabel":
+      return "[^/]+";
     default:
       return "[^:/]+";
   }

@@ -118,3 +118,49 @@ export function randomSource(seed: number): { int(n: number): number; pick<T>(xs
     chance: (p: number): boolean => next() < p,
   };
 }
+
+/** One request of a principal in one account on a resource in (possibly) another, with the resource's own policy. */
+export interface CrossAccountRequest extends Request {
+  /** The calling role's ARN. */
+  principal: string;
+  /** The resource's account, when its ARN carries none (S3). */
+  resourceAccount?: string;
+}
+
+/**
+ * The overall decision AWS reaches: the caller's identity policy and the
+ * resource's policy together. Across accounts both must allow; within one
+ * account either may.
+ */
+export async function decideAcross(
+  identityPolicy: PolicyDocument | undefined,
+  resourcePolicy: object | undefined,
+  request: CrossAccountRequest,
+): Promise<Decision> {
+  const response = await runSimulation(
+    {
+      request: {
+        principal: request.principal,
+        action: request.action,
+        resource: { resource: request.resource, accountId: request.resourceAccount ?? accountOf(request.resource) },
+        // AWS sets aws:PrincipalArn on every request; the engine needs it spelled out.
+        contextVariables: { "aws:PrincipalArn": request.principal, ...request.context },
+      },
+      identityPolicies: identityPolicy ? [{ name: "identity", policy: identityPolicy }] : [],
+      resourcePolicy,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (response.resultType === "error") {
+    throw new Error(`simulator rejected ${request.action} on ${request.resource}: ${JSON.stringify(response.errors)}`);
+  }
+  const results = response.resultType === "single" ? [response.result] : response.results;
+  if (results.length !== 1) throw new Error(`expected one simulation for ${request.action} on ${request.resource}, got ${results.length}`);
+  const [result] = results;
+  if (result?.ignoredContextKeys && result.ignoredContextKeys.length > 0) {
+    throw new Error(`simulator ignored context keys ${result.ignoredContextKeys.join(", ")} for ${request.action}`);
+  }
+  return response.overallResult === "Allowed" ? "Allowed" : "Denied";
+}

@@ -37,18 +37,45 @@ EXPECTED_POLICIES = {
     "maintenance",
     "athena",
     "athenaKms",
+    "crossAccountStream",
+    "crossAccountTable",
+    "crossAccountExporter",
+    "crossAccountExporterKms",
+    "crossAccountBucket",
+    "crossAccountSnapshot",
+    "crossAccountTableKey",
+    "crossAccountLakeKey",
 }
 
-# LOW findings accepted from parliament's own auditors: none.
-ACCEPTED_LOW = set()
+# LOW findings accepted from parliament's own auditors: key-policy statements
+# name Resource "*", which in a key policy means the key it is attached to.
+ACCEPTED_LOW = {
+    ("crossAccountTableKey", "RESOURCE_STAR", "['kms:Decrypt']"),
+    ("crossAccountLakeKey", "RESOURCE_STAR", "['kms:Decrypt', 'kms:GenerateDataKey']"),
+}
+
+# MEDIUM findings accepted from parliament's own auditors. A stream ARN ends in
+# a label such as 2024-05-01T00:00:00.000, and parliament splits ARNs on ":",
+# so the exact stream ARN a stream's resource policy must name looks mismatched
+# to it; test_stream_mismatch_is_only_the_label_colons proves that is all it is.
+ACCEPTED_SERIOUS = {("crossAccountStream", "RESOURCE_MISMATCH")}
 
 # Findings accepted from the community auditors, as (policy, issue, detail).
 # s3:PutObjectAcl is what DynamoDB's export to S3 needs to hand its files to the
 # bucket owner; the statement is limited to the exports prefix and to the
 # bucket-owner-full-control canned ACL (s3:x-amz-acl), so it cannot open them up.
+# The same holds for the cross-account exporter role and the lake bucket's grant
+# to it. sts:AssumeRole is the snapshot job's way to its one exporter role, in
+# the table's account, which trusts only that job role.
 ACCEPTED_COMMUNITY = {
     ("snapshotExport", "PERMISSIONS_MANAGEMENT_ACTIONS", "s3:putobjectacl"),
     ("snapshotExportKms", "PERMISSIONS_MANAGEMENT_ACTIONS", "s3:putobjectacl"),
+    ("crossAccountExporter", "PERMISSIONS_MANAGEMENT_ACTIONS", "s3:putobjectacl"),
+    ("crossAccountExporterKms", "PERMISSIONS_MANAGEMENT_ACTIONS", "s3:putobjectacl"),
+    ("crossAccountBucket", "PERMISSIONS_MANAGEMENT_ACTIONS", "s3:putobjectacl"),
+    ("crossAccountSnapshot", "CREDENTIALS_EXPOSURE", "sts:assumerole"),
+    ("crossAccountTableKey", "RESOURCE_STAR", "['kms:Decrypt']"),
+    ("crossAccountLakeKey", "RESOURCE_STAR", "['kms:Decrypt', 'kms:GenerateDataKey']"),
 }
 
 
@@ -90,7 +117,8 @@ def test_no_finding_at_medium_or_above(policies):
     for name, policy in policies.items():
         for f in findings(policy):
             if SEVERITIES.index(f.severity) >= SEVERITIES.index("MEDIUM"):
-                serious.append((name, f.issue, f.severity, f.detail, f.location))
+                if (name, f.issue) not in ACCEPTED_SERIOUS:
+                    serious.append((name, f.issue, f.severity, f.detail, f.location))
             else:
                 low.add((name, f.issue, detail_of(f)))
     assert serious == []
@@ -102,8 +130,17 @@ def test_community_auditors_find_only_the_accepted(policies):
     found = set()
     for name, policy in policies.items():
         for f in findings(policy, community=True):
-            found.add((name, f.issue, detail_of(f)))
+            if (name, f.issue) not in ACCEPTED_SERIOUS:
+                found.add((name, f.issue, detail_of(f)))
     assert found == ACCEPTED_COMMUNITY
+
+
+def test_stream_mismatch_is_only_the_label_colons(policies):
+    stream = json.loads(json.dumps(policies["crossAccountStream"]))
+    assert [f.issue for f in findings(stream)] == ["RESOURCE_MISMATCH"]
+    for s in stream["Statement"]:
+        s["Resource"] = [r[: r.rindex("/")] + r[r.rindex("/") :].replace(":", "") for r in s["Resource"]]
+    assert findings(stream) == []
 
 
 def test_parliament_flags_a_broad_policy():
