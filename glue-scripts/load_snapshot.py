@@ -20,9 +20,10 @@ Arguments (unknown ones, such as Glue's own, are ignored):
   --poll_seconds      export status poll interval (default 30)
   --read_percent      scan mode: share of the table's read capacity to use (default 0.5)
   --scan_segments     scan mode: parallel Scan segments (default 0 = 4 per core)
+  --repair            true marks a repair run (`lake resnapshot`) in the run history (default false)
 
-Every run replaces the table's contents atomically; a re-snapshot (repair) is the same command, there
-is no separate flag. The commit records that the compaction ledger restarts from this snapshot and its
+Every run replaces the table's contents atomically; a repair is the same command (--repair true only
+labels the run). The commit records that the compaction ledger restarts from this snapshot and its
 horizon T (`dynamodb-lake.restart-from-ms`): the export's point in time, or the scan's start. Every
 delta file is read again, but only deltas with ts_ms + 1000 > T are applied (ApproximateCreationDateTime
 is rounded down to the second; older ones are in the snapshot, and re-applying them could bring back a
@@ -56,6 +57,7 @@ SPECIFIC = (
     ("--poll_seconds", "30", "export status poll interval"),
     ("--read_percent", "0.5", "scan mode: share of read capacity"),
     ("--scan_segments", "0", "scan mode: segments (0 = 4 per core)"),
+    ("--repair", "false", "true marks a repair run (`lake resnapshot`) in the run history; the load is the same"),
 )
 
 

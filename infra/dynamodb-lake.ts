@@ -13,7 +13,8 @@ import { TableCatalog, type TableCatalogArgs } from "./table-catalog";
 import { TableCompaction, type TableCompactionArgs } from "./table-compaction";
 import { TableReconcile, type TableReconcileArgs } from "./table-reconcile";
 import { parseTableIdentifier, type TableInput } from "./table-ref";
-import { TableSnapshot, type TableSnapshotArgs, type SnapshotMode } from "./table-snapshot";
+import type { SnapshotMode } from "./glue-job-arguments";
+import { TableSnapshot, type TableSnapshotArgs } from "./table-snapshot";
 
 /** Capture tunables of one table (see TableCapture for each default). */
 export type LakeTableCaptureArgs = Omit<TableCaptureArgs, "table" | "bucket" | "kmsKeyArn" | "alarmTopicArn" | "tags">;

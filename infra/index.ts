@@ -16,6 +16,7 @@ export * as iam from "./iam";
 export * from "./table-snapshot";
 export * from "./table-compaction";
 export * from "./table-reconcile";
+export * from "./glue-job-arguments";
 export * from "./glue-scripts-asset";
 export * from "./lake-catalog";
 export * from "./table-catalog";

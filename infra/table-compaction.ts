@@ -6,13 +6,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { glueRuntimeArguments, tableJobArguments } from "./glue-job-arguments";
+import { compactArguments, glueRuntimeArguments, maintenanceArguments, warehouseUriOf } from "./glue-job-arguments";
 import { glueJobWithRole } from "./glue-job-with-role";
 import { GLUE_ASSETS_PREFIX, type GlueScripts } from "./glue-scripts-asset";
 import { compactionJobPolicy, topicPublishPolicy } from "./iam";
 import { lakeScope } from "./lake-scope";
 import { autoName, NAME_RULES } from "./resource-name";
-import { changesPrefix, currentTableName, LAKE_PREFIXES, ledgerPrefix, overflowTablePrefix, quarantinePrefix, warehouseTablePrefix } from "./layout";
+import { changesPrefix, currentTableName, ledgerPrefix, overflowTablePrefix, quarantinePrefix, warehouseTablePrefix } from "./layout";
 import { tombstonesTableName, type KeyAttribute } from "./views/table-spec";
 
 /** Every 15 minutes. */
@@ -21,10 +21,6 @@ export const DEFAULT_COMPACTION_SCHEDULE = "cron(0/15 * * * ? *)";
 export const DEFAULT_MAINTENANCE_SCHEDULE = "cron(17 3 * * ? *)";
 export const DEFAULT_COMPACTION_TIMEOUT_MINUTES = 60;
 export const DEFAULT_MAINTENANCE_TIMEOUT_MINUTES = 240;
-/** Iceberg snapshots and orphan files older than this are removed by maintenance. */
-export const DEFAULT_SNAPSHOT_RETENTION_HOURS = 72;
-/** Tombstones older than this are pruned; must exceed the longest time a delta file can land late. */
-export const DEFAULT_TOMBSTONE_RETENTION_HOURS = 168;
 /** Glue run states that mean a job run did not finish its work. */
 export const FAILED_JOB_STATES = ["FAILED", "TIMEOUT", "ERROR"] as const;
 
@@ -74,11 +70,6 @@ export interface TableCompactionArgs {
   readonly kmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
   /** Tags for the jobs, triggers, roles and alarm resources. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-}
-
-export function checkHours(name: string, hours: number): string {
-  if (!(hours > 0) || !Number.isFinite(hours)) throw new Error(`${name} must be a positive number of hours; got ${hours}`);
-  return String(hours);
 }
 
 /** Glue scheduled triggers take a 6-field cron expression (UTC), not rate(); checked here so a typo fails the preview. */
@@ -131,7 +122,6 @@ export class TableCompaction extends pulumi.ComponentResource {
     const account = scope.apply((s) => s.account);
     const table = pulumi.output(args.tableName);
     const lake = pulumi.interpolate`s3://${args.bucket}/`;
-    const warehouseUri = pulumi.interpolate`s3://${args.bucket}/${LAKE_PREFIXES.warehouse}`;
     const kmsKeyArns = pulumi.output(args.kmsKeyArns ?? []);
     const catalogTables = table.apply((t) => [currentTableName(t), tombstonesTableName(t)]);
 
@@ -168,12 +158,12 @@ export class TableCompaction extends pulumi.ComponentResource {
         }),
       );
 
-    const baseArguments = pulumi
-      .all([table, args.keys, args.bucket, args.database, warehouseUri, args.declaredColumns ?? {}, args.scripts.extraPyFilesUri, scope])
-      .apply(([t, keys, bucket, database, warehouse, declared, extraPyFiles, s]) => ({
-        ...glueRuntimeArguments(warehouse, extraPyFiles),
-        ...tableJobArguments({ tableName: t, database, bucket, warehouseUri: warehouse, keys, declaredColumns: declared, region: s.region }),
-        "--state_uri": `s3://${bucket}/${ledgerPrefix(t)}`,
+    // Everything the scripts are told about the table and the lake, in one place for both jobs.
+    const job = pulumi
+      .all([table, args.keys, args.bucket, args.database, args.declaredColumns ?? {}, args.scripts.extraPyFilesUri, scope])
+      .apply(([t, keys, bucket, database, declared, extraPyFiles, s]) => ({
+        runtime: glueRuntimeArguments(warehouseUriOf(bucket), extraPyFiles),
+        table: { tableName: t, database, bucket, keys, declaredColumns: declared, region: s.region },
       }));
 
     const { job: compaction } = glueJobWithRole(this, `${name}-compaction`, {
@@ -184,12 +174,9 @@ export class TableCompaction extends pulumi.ComponentResource {
       workerType: args.workerType,
       numberOfWorkers: args.numberOfWorkers,
       timeout: args.timeoutMinutes ?? DEFAULT_COMPACTION_TIMEOUT_MINUTES,
-      defaultArguments: pulumi.all([baseArguments, table, args.bucket, args.snapshotJobName]).apply(([base, t, bucket, snapshotJob]) => ({
-        ...base,
-        "--changes_uri": `s3://${bucket}/${changesPrefix(t)}`,
-        "--quarantine_uri": `s3://${bucket}/${quarantinePrefix(t)}`,
-        "--metrics": "true",
-        "--start_snapshot_job": snapshotJob,
+      defaultArguments: pulumi.all([job, args.snapshotJobName]).apply(([j, snapshotJobName]) => ({
+        ...j.runtime,
+        ...compactArguments({ ...j.table, snapshotJobName, metrics: true }),
       })),
       tags: args.tags,
     });
@@ -205,11 +192,10 @@ export class TableCompaction extends pulumi.ComponentResource {
       numberOfWorkers: args.maintenanceNumberOfWorkers,
       timeout: args.maintenanceTimeoutMinutes ?? DEFAULT_MAINTENANCE_TIMEOUT_MINUTES,
       defaultArguments: pulumi
-        .all([baseArguments, args.snapshotRetentionHours ?? DEFAULT_SNAPSHOT_RETENTION_HOURS, args.tombstoneRetentionHours ?? DEFAULT_TOMBSTONE_RETENTION_HOURS])
-        .apply(([base, snapshotHours, tombstoneHours]) => ({
-          ...base,
-          "--older_than_hours": checkHours("snapshotRetentionHours", snapshotHours),
-          "--tombstone_retention_hours": checkHours("tombstoneRetentionHours", tombstoneHours),
+        .all([job, args.snapshotRetentionHours, args.tombstoneRetentionHours])
+        .apply(([j, snapshotRetentionHours, tombstoneRetentionHours]) => ({
+          ...j.runtime,
+          ...maintenanceArguments({ ...j.table, snapshotRetentionHours, tombstoneRetentionHours }),
         })),
       tags: args.tags,
     });

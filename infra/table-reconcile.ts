@@ -6,16 +6,14 @@
  */
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { glueRuntimeArguments, tableJobArguments } from "./glue-job-arguments";
+import { glueRuntimeArguments, reconcileArguments, warehouseUriOf } from "./glue-job-arguments";
 import { glueJobWithRole } from "./glue-job-with-role";
 import { GLUE_ASSETS_PREFIX, type GlueScripts } from "./glue-scripts-asset";
 import { reconcileJobPolicy } from "./iam";
 import { lakeScope } from "./lake-scope";
-import { currentTableName, LAKE_PREFIXES, warehouseTablePrefix } from "./layout";
+import { currentTableName, warehouseTablePrefix } from "./layout";
 import { tombstonesTableName, type KeyAttribute } from "./views/table-spec";
 
-/** A quarter of the table's read capacity: a check must not starve the application. */
-export const DEFAULT_RECONCILE_READ_PERCENT = 0.25;
 export const DEFAULT_RECONCILE_TIMEOUT_MINUTES = 120;
 
 export interface TableReconcileArgs {
@@ -45,13 +43,6 @@ export interface TableReconcileArgs {
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-export function checkReconcileReadPercent(readPercent: number): string {
-  if (!(readPercent > 0 && readPercent <= 1)) {
-    throw new Error(`reconcile readPercent must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25); got ${readPercent}`);
-  }
-  return String(readPercent);
-}
-
 export class TableReconcile extends pulumi.ComponentResource {
   public readonly job: aws.glue.Job;
   public readonly role: aws.iam.Role;
@@ -63,7 +54,6 @@ export class TableReconcile extends pulumi.ComponentResource {
     super("dynamodb-lake:index:TableReconcile", name, {}, opts);
     const scope = lakeScope({ parent: this });
     const table = pulumi.output(args.tableName);
-    const warehouseUri = pulumi.interpolate`s3://${args.bucket}/${LAKE_PREFIXES.warehouse}`;
 
     const policy = pulumi
       .all([scope, table, args.bucket, args.database, pulumi.output(args.kmsKeyArns ?? [])])
@@ -83,11 +73,10 @@ export class TableReconcile extends pulumi.ComponentResource {
       });
 
     const defaultArguments = pulumi
-      .all([table, args.keys, args.bucket, args.database, warehouseUri, args.declaredColumns ?? {}, args.scripts.extraPyFilesUri, scope])
-      .apply(([t, keys, bucket, database, warehouse, declared, extraPyFiles, s]) => ({
-        ...glueRuntimeArguments(warehouse, extraPyFiles),
-        ...tableJobArguments({ tableName: t, database, bucket, warehouseUri: warehouse, keys, declaredColumns: declared, region: s.region }),
-        "--scan": "true",
+      .all([table, args.keys, args.bucket, args.database, args.declaredColumns ?? {}, args.scripts.extraPyFilesUri, scope, args.readPercent])
+      .apply(([t, keys, bucket, database, declared, extraPyFiles, s, readPercent]) => ({
+        ...glueRuntimeArguments(warehouseUriOf(bucket), extraPyFiles),
+        ...reconcileArguments({ tableName: t, database, bucket, keys, declaredColumns: declared, region: s.region, readPercent }),
       }));
 
     const { role, job } = glueJobWithRole(this, name, {
@@ -99,9 +88,7 @@ export class TableReconcile extends pulumi.ComponentResource {
       workerType: args.workerType,
       numberOfWorkers: args.numberOfWorkers,
       timeout: args.timeoutMinutes ?? DEFAULT_RECONCILE_TIMEOUT_MINUTES,
-      defaultArguments: pulumi
-        .all([defaultArguments, args.readPercent ?? DEFAULT_RECONCILE_READ_PERCENT])
-        .apply(([base, readPercent]) => ({ ...base, "--read_percent": checkReconcileReadPercent(readPercent) })),
+      defaultArguments,
       tags: args.tags,
     });
     this.role = role;

@@ -8,22 +8,16 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { glueRuntimeArguments, tableJobArguments } from "./glue-job-arguments";
+import { DEFAULT_SNAPSHOT_MODE, glueRuntimeArguments, loadSnapshotArguments, warehouseUriOf, type SnapshotMode } from "./glue-job-arguments";
 import { glueJobWithRole } from "./glue-job-with-role";
 import { GLUE_ASSETS_PREFIX, type GlueScripts } from "./glue-scripts-asset";
 import { snapshotJobPolicy } from "./iam";
 import { lakeScope } from "./lake-scope";
-import { currentTableName, exportsPrefix, LAKE_PREFIXES, warehouseTablePrefix } from "./layout";
+import { currentTableName, exportsPrefix, warehouseTablePrefix } from "./layout";
 import { describeSourceTable, type SourceTableInput } from "./source-table";
 import { tombstonesTableName, type KeyAttribute } from "./views/table-spec";
 
-export type SnapshotMode = "export" | "glue";
-export const DEFAULT_SNAPSHOT_MODE: SnapshotMode = "export";
-/** Share of the table's read capacity a "glue" scan may use (0.1–1.5, as Glue's DynamoDB read percent). */
-export const DEFAULT_READ_PERCENT = 0.25;
 export const DEFAULT_SNAPSHOT_TIMEOUT_MINUTES = 2880;
-/** Hash buckets of `_key` the current table is created with (Iceberg bucket partitioning). */
-export const DEFAULT_BUCKETS = 16;
 
 export interface TableSnapshotArgs {
   /** The source table: a table resource of the same stack, or the name or ARN of an existing table (looked up at preview). */
@@ -73,27 +67,6 @@ export function checkSnapshotSource(table: string, mode: SnapshotMode, pointInTi
   }
 }
 
-export function checkReadPercent(readPercent: number): string {
-  if (!(readPercent >= 0.1 && readPercent <= 1.5)) {
-    throw new Error(`readPercent must be between 0.1 and 1.5 (share of the table's read capacity); got ${readPercent}`);
-  }
-  return String(readPercent);
-}
-
-export function checkBuckets(buckets: number): string {
-  if (!Number.isInteger(buckets) || buckets < 1 || buckets > 1024) {
-    throw new Error(`buckets must be a whole number from 1 to 1024 (hash buckets of _key in the current table); got ${buckets}`);
-  }
-  return String(buckets);
-}
-
-/** Arguments that select how load_snapshot.py reads the table. */
-export function snapshotModeArguments(mode: SnapshotMode, readPercent: number): Record<string, string> {
-  return mode === "export"
-    ? { "--mode": "export", "--start_export": "true" }
-    : { "--mode": "scan", "--read_percent": checkReadPercent(readPercent) };
-}
-
 export class TableSnapshot extends pulumi.ComponentResource {
   public readonly job: aws.glue.Job;
   public readonly role: aws.iam.Role;
@@ -122,7 +95,6 @@ export class TableSnapshot extends pulumi.ComponentResource {
     this.currentTableName = this.tableName.apply(currentTableName);
 
     const scope = lakeScope({ parent: this });
-    const warehouseUri = pulumi.interpolate`s3://${args.bucket}/${LAKE_PREFIXES.warehouse}`;
     const policy = pulumi
       .all([scope, this.tableName, source.arn, args.bucket, args.database, args.kmsKeyArns ?? []])
       .apply(([s, table, tableArn, bucket, database, kmsKeyArns]) =>
@@ -141,20 +113,14 @@ export class TableSnapshot extends pulumi.ComponentResource {
       );
 
     // Two groups: pulumi.all keeps element types for up to eight inputs.
-    const where = pulumi.all([this.tableName, source.arn, this.keys, args.bucket, args.database, warehouseUri, scope]);
-    const how = pulumi.all([args.declaredColumns ?? {}, args.readPercent ?? DEFAULT_READ_PERCENT, args.buckets ?? DEFAULT_BUCKETS, args.scripts.extraPyFilesUri]);
+    const where = pulumi.all([this.tableName, source.arn, this.keys, args.bucket, args.database, scope]);
+    const how = pulumi.all([args.declaredColumns ?? {}, args.readPercent, args.buckets, args.scripts.extraPyFilesUri]);
     const defaultArguments = pulumi
       .all([where, how])
-      .apply(([[table, tableArn, keys, bucket, database, warehouse, s], [declared, readPercent, buckets, extraPyFiles]]) => ({
-        ...glueRuntimeArguments(warehouse, extraPyFiles),
-        ...tableJobArguments({ tableName: table, database, bucket, warehouseUri: warehouse, keys, declaredColumns: declared, region: s.region }),
-        "--buckets": checkBuckets(buckets),
-        ...snapshotModeArguments(mode, readPercent),
-        ...(mode === "export"
-          ? { "--export_uri": `s3://${bucket}/${exportsPrefix(table)}`, "--table_arn": tableArn, "--export_bucket": bucket, "--export_prefix": exportsPrefix(table) }
-          : {}),
-        // Every run replaces the table; `lake resnapshot` sets true so repairs stand out in the run history.
-        "--repair": "false",
+      .apply(([[table, tableArn, keys, bucket, database, s], [declared, readPercent, buckets, extraPyFiles]]) => ({
+        ...glueRuntimeArguments(warehouseUriOf(bucket), extraPyFiles),
+        // Every run replaces the table; `lake resnapshot` overrides --repair so repairs stand out in the run history.
+        ...loadSnapshotArguments({ tableName: table, database, bucket, keys, declaredColumns: declared, region: s.region, mode, tableArn, readPercent, buckets }),
       }));
 
     const { role, job } = glueJobWithRole(this, name, {

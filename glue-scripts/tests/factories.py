@@ -1,9 +1,13 @@
 """Record factories and lake helpers for the job tests: fixed sequence numbers, exact rows."""
 from __future__ import annotations
 
+import atexit
+import functools
 import gzip
 import json
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 
 from dynamodb_lake import args as job_args
@@ -68,33 +72,76 @@ def write_export(root: str, export_id: str, items: list[dict], export_time: str 
     return directory
 
 
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@functools.lru_cache(maxsize=None)
+def _job_arguments_process() -> subprocess.Popen:
+    """scripts/job-arguments.ts, started once per test session: the deployed jobs' argument builder."""
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is not on PATH: run the tests after `source scripts/env.sh`")
+    process = subprocess.Popen([node, "--import", "tsx", os.path.join(REPO_ROOT, "scripts", "job-arguments.ts")],
+                               cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    atexit.register(process.kill)
+    return process
+
+
+@functools.lru_cache(maxsize=None)
+def _job_arguments(job: str, inputs_json: str) -> tuple[tuple[str, str], ...]:
+    process = _job_arguments_process()
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(json.dumps({"job": job, "inputs": json.loads(inputs_json)}) + "\n")
+    process.stdin.flush()
+    answer = json.loads(process.stdout.readline() or '{"error": "scripts/job-arguments.ts exited"}')
+    if "error" in answer:
+        raise ValueError(f"{job} arguments: {answer['error']}")
+    return tuple(answer.items())
+
+
+def job_arguments(job: str, **inputs) -> dict[str, str]:
+    """The `--key value` map of a job script (load_snapshot, compact, maintenance, reconcile), built by
+    infra/glue-job-arguments.ts from the inputs (its TableJobInputs fields, keys as `keySchema`)."""
+    return dict(_job_arguments(job, json.dumps(inputs, sort_keys=True)))
+
+
+def argv(arguments: dict[str, str]) -> list[str]:
+    return [part for pair in arguments.items() for part in pair]
+
+
 @dataclass
 class Lake:
-    """Paths and arguments of one test lake (its own database in the session warehouse)."""
+    """Paths and arguments of one test lake (its own database in the session warehouse): the deployed
+    jobs' arguments with the lake in a folder and, by default, the folder catalog."""
     root: str
     database: str
     warehouse: str
     key_schema: str = "pk:S"
     declared: str = "{}"
+    catalog_impl: str = "hadoop"
 
     @property
     def changes(self) -> str:
         return os.path.join(self.root, "changes", "Orders")
 
+    def inputs(self) -> dict:
+        return {"tableName": "Orders", "database": self.database, "bucket": "test-lake", "region": "",
+                "keySchema": self.key_schema, "declaredColumns": json.loads(self.declared),
+                "catalogImpl": self.catalog_impl, "warehouseUri": self.warehouse, "lakeUri": self.root}
+
     def common(self) -> list[str]:
-        return ["--table_name", "Orders", "--database", self.database, "--catalog_impl", "hadoop",
-                "--warehouse", self.warehouse, "--key_schema", self.key_schema, "--declared_columns", self.declared,
-                "--buckets", "4"]
+        """The arguments every script takes."""
+        return argv(job_arguments("table", **self.inputs()))
 
     def load(self, spark, export_uri: str) -> dict:
-        args = job_args.parse([*self.common(), "--export_uri", export_uri], load_snapshot.SPECIFIC, "")
+        # Four buckets: the tests' tables are tiny.
+        arguments = job_arguments("load_snapshot", **self.inputs(), exportUri=export_uri, buckets=4)
+        args = job_args.parse(argv(arguments), load_snapshot.SPECIFIC, "")
         return load_snapshot.run(spark, args, say=lambda _line: None)
 
     def compact_args(self, *extra: str):
-        return job_args.parse([*self.common(), "--changes_uri", self.changes,
-                               "--quarantine_uri", os.path.join(self.root, "quarantine", "Orders"),
-                               "--state_uri", os.path.join(self.root, "_lake", "Orders"), *extra],
-                              compact.SPECIFIC, "", compact.REQUIRED)
+        arguments = job_arguments("compact", **self.inputs(), metrics=False)
+        return job_args.parse([*argv(arguments), *extra], compact.SPECIFIC, "", compact.REQUIRED)
 
     def compact(self, spark, fail=lambda _point: None) -> dict:
         return compact.run(spark, self.compact_args(), fail, say=lambda _line: None)

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { glueRuntimeArguments, icebergSparkConf, tableJobArguments } from "../../infra/glue-job-arguments";
+import {
+  compactArguments,
+  glueRuntimeArguments,
+  icebergSparkConf,
+  jobArgv,
+  loadSnapshotArguments,
+  maintenanceArguments,
+  reconcileArguments,
+  tableJobArguments,
+} from "../../infra/glue-job-arguments";
 import { keyAttributes } from "../../infra/source-table";
 import { parseKeySchema } from "../../infra/views/table-spec";
 
@@ -60,6 +69,102 @@ void describe("tableJobArguments", () => {
       message: 'declared column "pk" maps to column pk, already used by key attribute "pk"; declare another attribute or drop it',
     });
     assert.throws(() => tableJobArguments({ ...base, database: "Bad-Db", keys: [{ name: "pk", type: "S" }], declaredColumns: {} }), /^Error: database "Bad-Db" must be/);
+  });
+});
+
+void describe("the job scripts' arguments", () => {
+  const table = {
+    tableName: "Orders",
+    database: "lake_db",
+    bucket: "b-1",
+    keys: [{ name: "pk", type: "S" as const }],
+    declaredColumns: {},
+    region: "eu-west-1",
+  };
+  const common = {
+    "--table_name": "Orders",
+    "--database": "lake_db",
+    "--catalog_impl": "glue",
+    "--warehouse": "s3://b-1/warehouse/",
+    "--key_schema": "pk:S",
+    "--declared_columns": "{}",
+    "--region": "eu-west-1",
+  };
+  const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders";
+
+  void it("load_snapshot: starts a PITR export into exports/<table>/ by default, 16 buckets, not a repair", () => {
+    assert.deepEqual(loadSnapshotArguments({ ...table, tableArn }), {
+      ...common,
+      "--buckets": "16",
+      "--mode": "export",
+      "--start_export": "true",
+      "--export_uri": "s3://b-1/exports/Orders/",
+      "--table_arn": tableArn,
+      "--export_bucket": "b-1",
+      "--export_prefix": "exports/Orders/",
+      "--repair": "false",
+    });
+    assert.throws(() => loadSnapshotArguments(table), { message: 'table Orders: snapshot mode "export" starts an export and needs the table\'s ARN (or give exportUri)' });
+  });
+
+  void it("load_snapshot: scans at the default share of read capacity, or loads a given export", () => {
+    assert.deepEqual(loadSnapshotArguments({ ...table, mode: "glue", buckets: 64 }), {
+      ...common,
+      "--buckets": "64",
+      "--mode": "scan",
+      "--read_percent": "0.25",
+      "--repair": "false",
+    });
+    assert.deepEqual(loadSnapshotArguments({ ...table, exportUri: "s3://b-1/exports/Orders/AWSDynamoDB/01/", repair: true }), {
+      ...common,
+      "--buckets": "16",
+      "--mode": "export",
+      "--export_uri": "s3://b-1/exports/Orders/AWSDynamoDB/01/",
+      "--repair": "true",
+    });
+  });
+
+  void it("compact: the table's changes, quarantine and ledger prefixes, metrics on, the snapshot job when given", () => {
+    assert.deepEqual(compactArguments({ ...table, snapshotJobName: "orders-snapshot" }), {
+      ...common,
+      "--changes_uri": "s3://b-1/changes/Orders/",
+      "--quarantine_uri": "s3://b-1/quarantine/Orders/",
+      "--state_uri": "s3://b-1/_lake/Orders/",
+      "--metrics": "true",
+      "--start_snapshot_job": "orders-snapshot",
+    });
+  });
+
+  void it("maintenance: the ledger prefix and both retentions (72 h and 168 h by default)", () => {
+    assert.deepEqual(maintenanceArguments(table), {
+      ...common,
+      "--state_uri": "s3://b-1/_lake/Orders/",
+      "--older_than_hours": "72",
+      "--tombstone_retention_hours": "168",
+    });
+    assert.throws(() => maintenanceArguments({ ...table, tombstoneRetentionHours: 0 }), /^Error: tombstoneRetentionHours must be a positive number of hours; got 0$/);
+  });
+
+  void it("reconcile: a scan at a quarter of the read capacity by default, or an export", () => {
+    assert.deepEqual(reconcileArguments(table), { ...common, "--scan": "true", "--read_percent": "0.25" });
+    assert.deepEqual(reconcileArguments({ ...table, exportUri: "s3://b-1/exports/Orders/" }), { ...common, "--export_uri": "s3://b-1/exports/Orders/" });
+  });
+
+  void it("takes the local pipeline's overrides: folder catalog, warehouse and lake root", () => {
+    const local = { ...table, catalogImpl: "hadoop" as const, warehouseUri: "/tmp/w", lakeUri: "s3://local-lake" };
+    assert.deepEqual(compactArguments({ ...local, metrics: false }), {
+      ...common,
+      "--catalog_impl": "hadoop",
+      "--warehouse": "/tmp/w",
+      "--changes_uri": "s3://local-lake/changes/Orders/",
+      "--quarantine_uri": "s3://local-lake/quarantine/Orders/",
+      "--state_uri": "s3://local-lake/_lake/Orders/",
+      "--metrics": "false",
+    });
+  });
+
+  void it("jobArgv writes the map as a command line, in order", () => {
+    assert.deepEqual(jobArgv({ "--a": "1", "--b": "", "--c": "x y" }), ["--a", "1", "--b", "", "--c", "x y"]);
   });
 });
 
