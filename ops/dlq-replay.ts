@@ -12,6 +12,7 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import { tableOfStreamArn } from "../functions/shared/stream-arn";
 import { LAMBDA_PAYLOAD_LIMIT_BYTES, splitIntoEvents, toLambdaRecord } from "./lambda-stream-event";
 
 /** Where a failed batch sits in its stream, as Lambda's on-failure record gives it. */
@@ -43,7 +44,6 @@ export const MAX_INVOKE_PAYLOAD_BYTES = LAMBDA_PAYLOAD_LIMIT_BYTES - 1024 * 1024
 export const REPLAY_VISIBILITY_SECONDS = 900;
 
 const SEQUENCE_NUMBER = /^\d{1,40}$/;
-const STREAM_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}\/stream\/\S+$/;
 
 /** Numeric order of two sequence numbers (numeric strings of up to 40 digits). */
 export function compareSequenceNumbers(a: string, b: string): number {
@@ -73,7 +73,7 @@ export function parseDeadLetter(body: string): StreamBatchInfo {
   const shardId = text("shardId", (v) => v.length > 0, "a shard id");
   const startSequenceNumber = text("startSequenceNumber", (v) => SEQUENCE_NUMBER.test(v), "a sequence number (digits)");
   const endSequenceNumber = text("endSequenceNumber", (v) => SEQUENCE_NUMBER.test(v), "a sequence number (digits)");
-  const streamArn = text("streamArn", (v) => STREAM_ARN.test(v), "a DynamoDB stream ARN");
+  const streamArn = text("streamArn", (v) => tableOfStreamArn(v) !== undefined, "a DynamoDB stream ARN");
   if (compareSequenceNumbers(startSequenceNumber, endSequenceNumber) > 0) {
     throw new DeadLetterFormatError(`DDBStreamBatchInfo.startSequenceNumber ${startSequenceNumber} is after endSequenceNumber ${endSequenceNumber}`);
   }
@@ -92,8 +92,8 @@ export function parseDeadLetter(body: string): StreamBatchInfo {
   };
 }
 
-/** The source table's name, from the stream ARN. */
-export const tableOfStream = (streamArn: string): string => streamArn.split(":")[5]?.split("/")[1] ?? "?";
+/** The source table's name, from the (checked) stream ARN. */
+const tableOfStream = (streamArn: string): string => tableOfStreamArn(streamArn) ?? "?";
 
 /** What the function answered: the failed records it reported, or the error it raised. */
 export type InvokeOutcome = { ok: true } | { ok: false; reason: string };

@@ -5,10 +5,9 @@
  */
 import type { DynamoDBRecord } from "aws-lambda";
 import { DELTA_FORMAT_VERSION, padSeq, type DeltaOp, type DeltaRecord, type DynamoDbJson } from "../shared/delta-record";
+import { STREAM_ARN_FORM, tableOfStreamArn } from "../shared/stream-arn";
 
 const OPS: ReadonlySet<string> = new Set<DeltaOp>(["INSERT", "MODIFY", "REMOVE"]);
-/** arn:<partition>:dynamodb:<region>:<account>:table/<name>/stream/<label>; the label itself contains colons. */
-const STREAM_ARN = /^arn:[a-z-]+:dynamodb:[a-z0-9-]*:[0-9]*:table\/([A-Za-z0-9_.-]{3,255})\/stream\/[^/]+$/;
 
 /** A stream record that cannot become a delta line; it is reported as a failure, never dropped. */
 export class MalformedRecordError extends Error {
@@ -16,11 +15,9 @@ export class MalformedRecordError extends Error {
 }
 
 export function tableFromStreamArn(arn: unknown): string {
-  const match = typeof arn === "string" ? STREAM_ARN.exec(arn) : null;
-  if (!match?.[1]) {
-    throw new MalformedRecordError(`eventSourceARN ${JSON.stringify(arn)} is not a DynamoDB stream ARN (arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>)`);
-  }
-  return match[1];
+  const table = tableOfStreamArn(arn);
+  if (table === undefined) throw new MalformedRecordError(`eventSourceARN ${JSON.stringify(arn)} is not a DynamoDB stream ARN (${STREAM_ARN_FORM})`);
+  return table;
 }
 
 /** The userIdentity DynamoDB puts on a REMOVE made by TTL. */
