@@ -7,12 +7,14 @@ import { catalogName } from "./layout";
 import { provideLakeBucket, type LakeBucketChoice } from "./lake-bucket-choice";
 import { lakeReaderPolicyInput } from "./lake-reader-policy";
 import { lakeScope } from "./lake-scope";
+import type { LakeTableArgs } from "./lake-table-args";
 import { autoName, NAME_RULES } from "./resource-name";
+import { resolveSourceTable, type SourceTableInput } from "./source-table";
+import { parseTableIdentifier } from "./source-table-checks";
 import { TableCapture, type TableCaptureArgs } from "./table-capture";
 import { TableCatalog, type TableCatalogArgs } from "./table-catalog";
 import { TableCompaction, type TableCompactionArgs } from "./table-compaction";
 import { TableReconcile, type TableReconcileArgs } from "./table-reconcile";
-import { parseTableIdentifier, type TableInput } from "./table-ref";
 import type { SnapshotMode } from "./glue-job-arguments";
 import { TableSnapshot, type TableSnapshotArgs } from "./table-snapshot";
 
@@ -44,7 +46,7 @@ export interface DynamoDbLakeTableArgs {
    * The source table: its name, its ARN, or an `aws.dynamodb.Table` from the same program.
    * It needs a stream with view type NEW_AND_OLD_IMAGES (and point-in-time recovery in "export" snapshot mode).
    */
-  readonly table: TableInput;
+  readonly table: SourceTableInput;
   /**
    * Name used in this table's resource names, unique within the lake (letters, digits, `_`, `.`, `-`).
    * Default: the table name, when `table` is a plain name or ARN; required otherwise.
@@ -207,9 +209,11 @@ export class DynamoDbLake extends pulumi.ComponentResource {
     args.tables.forEach((t, i) => {
       const id = ids[i]!;
       const base = `${name}-${id}`;
+      // Resolved once (one lookup, one preview error per bad table) and handed to every part.
+      const source = resolveSourceTable(t.table, { parent: this }, t.keyColumnTypes === undefined ? {} : { keyColumnTypes: t.keyColumnTypes });
       const capture = new TableCapture(
         base,
-        { ...t.capture, table: t.table, bucket: lakeBucket, kmsKeyArn, alarmTopicArn: args.alarmTopicArn, tags },
+        { ...t.capture, table: source, bucket: lakeBucket, kmsKeyArn, alarmTopicArn: args.alarmTopicArn, tags },
         { parent: this },
       );
       // Gap-free handoff: no snapshot (and no compaction, which may start one) before capture is live.
@@ -218,12 +222,11 @@ export class DynamoDbLake extends pulumi.ComponentResource {
         `${base}-snapshot`,
         {
           ...t.snapshot,
-          table: t.table,
+          table: source,
           bucket: bucket.bucketName,
           database: catalog.databaseName,
           scripts,
           ...(t.snapshotMode === undefined ? {} : { mode: t.snapshotMode }),
-          ...(t.keyColumnTypes === undefined ? {} : { keyColumnTypes: t.keyColumnTypes }),
           declaredColumns: t.declaredColumns,
           captureReady,
           kmsKeyArns,
@@ -232,7 +235,7 @@ export class DynamoDbLake extends pulumi.ComponentResource {
         { parent: this },
       );
       // What every lake-side part of this table is told: which table, its keys and columns, where the lake is.
-      const lakeTable = {
+      const lakeTable: LakeTableArgs = {
         tableName: snapshot.tableName,
         keys: snapshot.keys,
         declaredColumns: t.declaredColumns,

@@ -1,18 +1,8 @@
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-
 /**
- * The source table: its name or ARN (a plain string, or an output from another stack),
- * or an `aws.dynamodb.Table` declared in the same program.
+ * The pure checks of a source table reference (name or ARN, stream, region, account, key schema):
+ * each throws TableConfigError naming the fix. `resolveSourceTable` (source-table.ts) wires them.
  */
-export type TableInput = pulumi.Input<string> | aws.dynamodb.Table;
-
-/** What a table reference resolves to. `streamArn` fails at preview when the stream is unusable. */
-export interface ResolvedTable {
-  readonly tableName: pulumi.Output<string>;
-  readonly tableArn: pulumi.Output<string>;
-  readonly streamArn: pulumi.Output<string>;
-}
+import type { KeyAttribute } from "./views/table-spec";
 
 export type TableIdentifier =
   | { readonly kind: "name"; readonly name: string }
@@ -120,30 +110,33 @@ export function checkTableAccount(id: TableIdentifier, foundArn: string): void {
 }
 
 /**
- * The table's name, ARN and checked stream ARN. Names and ARNs are looked up with an invoke,
- * which runs at preview, so a bad table fails `pulumi preview`.
+ * The key attributes in key order (partition key, then sort key) with their
+ * scalar types from the table's attribute definitions. `columnTypes` overrides
+ * the Athena type of number keys (default decimal(38,0)), e.g. `{ sk: "string" }`.
  */
-export function resolveTable(table: TableInput, opts: pulumi.InvokeOutputOptions): ResolvedTable {
-  if (aws.dynamodb.Table.isInstance(table)) {
-    const streamArn = pulumi
-      .all([table.name, table.streamEnabled, table.streamViewType, table.streamArn])
-      .apply(([tableName, streamEnabled, streamViewType, arn]) => {
-        checkTableStream({ tableName, streamEnabled, streamViewType, declaredIn: "stack" });
-        return arn;
-      });
-    return { tableName: table.name, tableArn: table.arn, streamArn };
+export function keyAttributes(
+  table: string,
+  hashKey: string,
+  rangeKey: string | undefined,
+  attributes: readonly { name: string; type: string }[],
+  columnTypes: Readonly<Record<string, string>> = {},
+): KeyAttribute[] {
+  const names = rangeKey ? [hashKey, rangeKey] : [hashKey];
+  for (const col of Object.keys(columnTypes)) {
+    if (!names.includes(col)) {
+      throw new Error(`table ${table}: keyColumnTypes names ${JSON.stringify(col)}, which is not a key attribute (${names.join(", ")})`);
+    }
   }
-  const described = pulumi.all([pulumi.output(table), aws.getRegionOutput({}, opts)]).apply(([value, region]) => {
-    const id = parseTableIdentifier(value);
-    checkTableRegion(id, region.region);
-    return aws.dynamodb.getTableOutput({ name: id.name }, opts).apply((t) => {
-      checkTableAccount(id, t.arn);
-      return t;
-    });
+  return names.map((name) => {
+    const type = attributes.find((a) => a.name === name)?.type;
+    if (type !== "S" && type !== "N" && type !== "B") {
+      throw new Error(`table ${table}: key attribute ${JSON.stringify(name)} needs an attribute definition of type S, N or B (found ${String(type)})`);
+    }
+    const columnType = columnTypes[name];
+    if (columnType === undefined) return { name, type };
+    if (type !== "N") {
+      throw new Error(`table ${table}: keyColumnTypes.${name} is only allowed for number (N) keys; ${name} is ${type}`);
+    }
+    return { name, type, columnType };
   });
-  const streamArn = described.apply((t) => {
-    checkTableStream({ tableName: t.name, streamEnabled: t.streamEnabled, streamViewType: t.streamViewType, declaredIn: "account" });
-    return t.streamArn;
-  });
-  return { tableName: described.name, tableArn: described.arn, streamArn };
 }

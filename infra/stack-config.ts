@@ -17,7 +17,7 @@ import { lakeTableIds } from "./dynamodb-lake";
 import type { LakeBucketArgs } from "./lake-bucket";
 import { planLakeBucket, type LakeBucketChoice } from "./lake-bucket-choice";
 import type { LakeCatalogArgs } from "./lake-catalog";
-import { parseTableIdentifier } from "./table-ref";
+import { parseTableIdentifier } from "./source-table-checks";
 
 export const CONFIG_NAMESPACE = "dynamodb-lake";
 

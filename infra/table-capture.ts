@@ -18,14 +18,14 @@ import {
   overflowTablePrefix,
 } from "./layout";
 import { autoName, NAME_RULES, resourceName } from "./resource-name";
-import { resolveTable, type TableInput } from "./table-ref";
+import { sourceTableOf, type SourceTable, type SourceTableInput } from "./source-table";
 
 export interface TableCaptureArgs {
   /**
    * The source table: its name, its ARN, or an `aws.dynamodb.Table` from the same program.
    * Its stream must be on with view type NEW_AND_OLD_IMAGES; otherwise preview fails naming the fix.
    */
-  readonly table: TableInput;
+  readonly table: SourceTableInput | SourceTable;
   /**
    * The lake bucket: `{ existingBucketName }`, `{ create: LakeBucketArgs }` (exactly one of the two),
    * or a `LakeBucket` (any object with `bucketName` and `bucketArn` outputs).
@@ -111,7 +111,7 @@ export class TableCapture extends pulumi.ComponentResource {
       pulumi.output(value ?? fallback).apply((v) => checkCaptureSetting(key, v));
     const tags = args.tags;
 
-    const table = resolveTable(args.table, parent);
+    const table = sourceTableOf(args.table, parent);
     const bucket = "bucketArn" in args.bucket && "bucketName" in args.bucket
       ? { bucketName: args.bucket.bucketName, bucketArn: args.bucket.bucketArn, kmsKeyArn: args.bucket.kmsKeyArn }
       : provideLakeBucket(`${name}-bucket`, args.bucket, this, args.tags);

@@ -8,12 +8,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { compactArguments, glueRuntimeArguments, maintenanceArguments, warehouseUriOf } from "./glue-job-arguments";
 import { glueJobWithRole } from "./glue-job-with-role";
-import { GLUE_ASSETS_PREFIX, type GlueScripts } from "./glue-scripts-asset";
+import { GLUE_ASSETS_PREFIX } from "./glue-scripts-asset";
 import { compactionJobPolicy, topicPublishPolicy } from "./iam";
 import { lakeScope } from "./lake-scope";
+import type { LakeJobArgs, LakeTableArgs } from "./lake-table-args";
 import { autoName, NAME_RULES } from "./resource-name";
 import { changesPrefix, currentTableName, ledgerPrefix, overflowTablePrefix, quarantinePrefix, warehouseTablePrefix } from "./layout";
-import { tombstonesTableName, type KeyAttribute } from "./views/table-spec";
+import { tombstonesTableName } from "./views/table-spec";
 
 /** Every 15 minutes. */
 export const DEFAULT_COMPACTION_SCHEDULE = "cron(0/15 * * * ? *)";
@@ -24,27 +25,12 @@ export const DEFAULT_MAINTENANCE_TIMEOUT_MINUTES = 240;
 /** Glue run states that mean a job run did not finish its work. */
 export const FAILED_JOB_STATES = ["FAILED", "TIMEOUT", "ERROR"] as const;
 
-export interface TableCompactionArgs {
-  /** Source table name (e.g. `TableSnapshot.tableName`). */
-  readonly tableName: pulumi.Input<string>;
-  /** Key attributes of the source table, in key order (e.g. `TableSnapshot.keys`). */
-  readonly keys: pulumi.Input<KeyAttribute[]>;
-  /** Extra typed columns, name → Athena type; must equal the snapshot's. Default none. */
-  readonly declaredColumns?: pulumi.Input<Record<string, string>>;
-  /** Name of the lake bucket. */
-  readonly bucket: pulumi.Input<string>;
-  /** Glue database of the lake. */
-  readonly database: pulumi.Input<string>;
-  /** The uploaded job scripts. */
-  readonly scripts: GlueScripts;
+/** A table's compaction and maintenance jobs: `workerType` and `numberOfWorkers` are the compaction job's, maintenance has its own. */
+export interface TableCompactionArgs extends LakeTableArgs, LakeJobArgs {
   /** The table's snapshot job; compaction starts it when `<table>_current` does not exist yet. */
   readonly snapshotJobName: pulumi.Input<string>;
   /** Compaction schedule (Glue cron, UTC). Default every 15 minutes: "cron(0/15 * * * ? *)". */
   readonly schedule?: pulumi.Input<string>;
-  /** Compaction worker type. Default "G.1X". */
-  readonly workerType?: pulumi.Input<string>;
-  /** Compaction worker count. Default 2. */
-  readonly numberOfWorkers?: pulumi.Input<number>;
   /** Compaction timeout in minutes. Default 60 (a stuck run must not hold the schedule: one run at a time). */
   readonly timeoutMinutes?: pulumi.Input<number>;
   /** Maintenance schedule (Glue cron, UTC). Default daily at 03:17: "cron(17 3 * * ? *)". */
@@ -66,10 +52,6 @@ export interface TableCompactionArgs {
   readonly alarmTopicArn?: pulumi.Input<string>;
   /** Resources the schedule must come after: the capture path's event source mapping, so the first run (which starts the snapshot) finds capture live. */
   readonly captureReady?: pulumi.Resource[];
-  /** KMS keys the jobs may use (the lake bucket's key). Default none. */
-  readonly kmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Tags for the jobs, triggers, roles and alarm resources. */
-  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** Glue scheduled triggers take a 6-field cron expression (UTC), not rate(); checked here so a typo fails the preview. */

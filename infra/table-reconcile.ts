@@ -8,39 +8,20 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { glueRuntimeArguments, reconcileArguments, warehouseUriOf } from "./glue-job-arguments";
 import { glueJobWithRole } from "./glue-job-with-role";
-import { GLUE_ASSETS_PREFIX, type GlueScripts } from "./glue-scripts-asset";
+import { GLUE_ASSETS_PREFIX } from "./glue-scripts-asset";
 import { reconcileJobPolicy } from "./iam";
 import { lakeScope } from "./lake-scope";
+import type { LakeJobArgs, LakeTableArgs } from "./lake-table-args";
 import { currentTableName, warehouseTablePrefix } from "./layout";
-import { tombstonesTableName, type KeyAttribute } from "./views/table-spec";
+import { tombstonesTableName } from "./views/table-spec";
 
 export const DEFAULT_RECONCILE_TIMEOUT_MINUTES = 120;
 
-export interface TableReconcileArgs {
-  /** Source table name (e.g. `TableSnapshot.tableName`). */
-  readonly tableName: pulumi.Input<string>;
-  /** Key attributes of the source table, in key order (e.g. `TableSnapshot.keys`). */
-  readonly keys: pulumi.Input<KeyAttribute[]>;
-  /** Extra typed columns, name → Athena type; the same as the snapshot's. Default none. */
-  readonly declaredColumns?: pulumi.Input<Record<string, string>>;
-  /** Name of the lake bucket. */
-  readonly bucket: pulumi.Input<string>;
-  /** Glue database of the lake. */
-  readonly database: pulumi.Input<string>;
-  /** The uploaded job scripts. */
-  readonly scripts: GlueScripts;
+export interface TableReconcileArgs extends LakeTableArgs, LakeJobArgs {
   /** Share of the table's read capacity the scan may use, above 0 and at most 1 (`--read_percent`). Default 0.25. */
   readonly readPercent?: pulumi.Input<number>;
-  /** Worker type. Default "G.1X". */
-  readonly workerType?: pulumi.Input<string>;
-  /** Worker count. Default 2. */
-  readonly numberOfWorkers?: pulumi.Input<number>;
   /** Timeout in minutes. Default 120. */
   readonly timeoutMinutes?: pulumi.Input<number>;
-  /** KMS keys the job may decrypt with (the lake bucket's key). Default none. */
-  readonly kmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Tags for the job and its role. */
-  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 export class TableReconcile extends pulumi.ComponentResource {

@@ -10,46 +10,31 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_SNAPSHOT_MODE, glueRuntimeArguments, loadSnapshotArguments, warehouseUriOf, type SnapshotMode } from "./glue-job-arguments";
 import { glueJobWithRole } from "./glue-job-with-role";
-import { GLUE_ASSETS_PREFIX, type GlueScripts } from "./glue-scripts-asset";
+import { GLUE_ASSETS_PREFIX } from "./glue-scripts-asset";
 import { snapshotJobPolicy } from "./iam";
 import { lakeScope } from "./lake-scope";
+import type { LakeJobArgs, LakeLocationArgs } from "./lake-table-args";
 import { currentTableName, exportsPrefix, warehouseTablePrefix } from "./layout";
-import { describeSourceTable, type SourceTableInput } from "./source-table";
+import { sourceTableOf, type SourceTable, type SourceTableInput } from "./source-table";
 import { tombstonesTableName, type KeyAttribute } from "./views/table-spec";
 
 export const DEFAULT_SNAPSHOT_TIMEOUT_MINUTES = 2880;
 
-export interface TableSnapshotArgs {
-  /** The source table: a table resource of the same stack, or the name or ARN of an existing table (looked up at preview). */
-  readonly table: SourceTableInput;
-  /** Name of the lake bucket. */
-  readonly bucket: pulumi.Input<string>;
-  /** Glue database of the lake. */
-  readonly database: pulumi.Input<string>;
-  /** The uploaded job scripts. */
-  readonly scripts: GlueScripts;
+export interface TableSnapshotArgs extends LakeLocationArgs, LakeJobArgs {
+  /** The source table: a table resource of the same stack, the name or ARN of an existing table (looked up at preview), or a resolved table (`resolveSourceTable`). */
+  readonly table: SourceTableInput | SourceTable;
   /** "export" (default): PITR export to `exports/<table>/`, then load; needs point-in-time recovery on the table. "glue": a parallel Scan inside the Glue job, capped at `readPercent` of the read capacity, keeping numbers exact (DynamoDB JSON end to end). */
   readonly mode?: SnapshotMode;
   /** "glue" mode: share of the table's read capacity the scan may use, 0.1–1.5. Default 0.25. */
   readonly readPercent?: pulumi.Input<number>;
   /** Hash buckets of `_key` the current table is created with; more for very large tables. Read when the table is created. Default 16. */
   readonly buckets?: pulumi.Input<number>;
-  /** Athena type of number key columns, by key attribute (default `decimal(38,0)`), e.g. `{ sk: "string" }`. */
+  /** Athena type of number key columns, by key attribute (default `decimal(38,0)`), e.g. `{ sk: "string" }`; only with an unresolved `table`. */
   readonly keyColumnTypes?: Record<string, string>;
-  /** Extra typed columns extracted from each item, name → Athena type, e.g. `{ price: "decimal(38,2)" }`. Default none. */
-  readonly declaredColumns?: pulumi.Input<Record<string, string>>;
-  /** Glue worker type. Default "G.1X". */
-  readonly workerType?: pulumi.Input<string>;
-  /** Number of Glue workers. Default 2. */
-  readonly numberOfWorkers?: pulumi.Input<number>;
   /** Job timeout in minutes. Default 2880 (48 h). */
   readonly timeoutMinutes?: pulumi.Input<number>;
   /** Resources the job must come after: the capture path's event source mapping, so capture is live before any snapshot. */
   readonly captureReady?: pulumi.Resource[];
-  /** KMS keys the job may use (the lake bucket's key, an encrypted table's key). Default none. */
-  readonly kmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Tags for the job and its role. */
-  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** Export mode needs point-in-time recovery; the message names both ways to turn it on, and the alternative mode. */
@@ -84,10 +69,10 @@ export class TableSnapshot extends pulumi.ComponentResource {
     // which would make this component wait for them.
     super("dynamodb-lake:index:TableSnapshot", name, {}, opts);
     const mode = args.mode ?? DEFAULT_SNAPSHOT_MODE;
-    const source = describeSourceTable(args.table, args.keyColumnTypes, { parent: this });
+    const source = sourceTableOf(args.table, { parent: this }, args.keyColumnTypes === undefined ? {} : { keyColumnTypes: args.keyColumnTypes });
 
     // Every table-derived value flows through this check, so a failing check stops the preview.
-    this.tableName = pulumi.all([source.name, source.pointInTimeRecovery]).apply(([table, pitr]) => {
+    this.tableName = pulumi.all([source.tableName, source.pointInTimeRecovery]).apply(([table, pitr]) => {
       checkSnapshotSource(table, mode, pitr);
       return table;
     });
@@ -96,7 +81,7 @@ export class TableSnapshot extends pulumi.ComponentResource {
 
     const scope = lakeScope({ parent: this });
     const policy = pulumi
-      .all([scope, this.tableName, source.arn, args.bucket, args.database, args.kmsKeyArns ?? []])
+      .all([scope, this.tableName, source.tableArn, args.bucket, args.database, args.kmsKeyArns ?? []])
       .apply(([s, table, tableArn, bucket, database, kmsKeyArns]) =>
         snapshotJobPolicy({
           scope: s,
@@ -113,7 +98,7 @@ export class TableSnapshot extends pulumi.ComponentResource {
       );
 
     // Two groups: pulumi.all keeps element types for up to eight inputs.
-    const where = pulumi.all([this.tableName, source.arn, this.keys, args.bucket, args.database, scope]);
+    const where = pulumi.all([this.tableName, source.tableArn, this.keys, args.bucket, args.database, scope]);
     const how = pulumi.all([args.declaredColumns ?? {}, args.readPercent, args.buckets, args.scripts.extraPyFilesUri]);
     const defaultArguments = pulumi
       .all([where, how])

@@ -53,6 +53,11 @@ void describe("DynamoDbLake (Pulumi mocks)", () => {
       "TableSnapshot lake-people-snapshot",
     ]);
     assert.equal(cloud.ofType("aws:s3/bucket:Bucket").length, 1);
+    // Each table is resolved once, and every part gets that one resolution.
+    assert.deepEqual(cloud.invokes.filter((i) => i.token === "aws:dynamodb/getTable:getTable").map((i) => i.inputs).sort((x, y) => String(x.name).localeCompare(String(y.name))), [
+      { name: "customers" },
+      { name: "orders" },
+    ]);
     // Each table's on-demand reconcile job scans its own table.
     const reconcileArguments = (job: string): string[] => {
       const args = cloud.one("aws:glue/job:Job", job).inputs.defaultArguments as Record<string, string>;

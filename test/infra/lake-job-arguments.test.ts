@@ -10,7 +10,7 @@ import {
   reconcileArguments,
   tableJobArguments,
 } from "../../infra/glue-job-arguments";
-import { keyAttributes } from "../../infra/source-table";
+import { keyAttributes } from "../../infra/source-table-checks";
 import { parseKeySchema } from "../../infra/views/table-spec";
 
 void describe("icebergSparkConf", () => {

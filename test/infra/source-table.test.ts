@@ -8,10 +8,10 @@ import {
   checkTableRegion,
   checkTableStream,
   parseTableIdentifier,
-  resolveTable,
   type StreamFacts,
-} from "../../infra/table-ref";
-import { MockCloud, REGION, assertOnlyFailure, previewFailures, streamArnOf, tableArn, useMockCloud, valueOf } from "./pulumi-mocks";
+} from "../../infra/source-table-checks";
+import { resolveSourceTable as resolveTable } from "../../infra/source-table";
+import { ACCOUNT, MockCloud, REGION, assertOnlyFailure, previewFailures, streamArnOf, tableArn, useMockCloud, valueOf } from "./pulumi-mocks";
 
 void describe("parseTableIdentifier", () => {
   const accepted: [string, ReturnType<typeof parseTableIdentifier>][] = [
@@ -141,6 +141,17 @@ void describe("resolveTable (Pulumi mocks)", () => {
     assert.equal(await valueOf(t.tableArn), tableArn("orders"));
     assert.equal(await valueOf(t.streamArn), streamArnOf("orders"));
     assert.deepEqual(cloud.invokes.find((i) => i.token === "aws:dynamodb/getTable:getTable")?.inputs, { name: "orders" });
+  });
+
+  void it("gives the table's region and account, and reads the stream only when asked", async () => {
+    // "plain" has no stream: a part that never reads streamArn (a snapshot) does not fail on it.
+    const failures = await previewFailures(async () => {
+      const t = resolveTable("plain", {});
+      assert.equal(await valueOf(t.region), REGION);
+      assert.equal(await valueOf(t.account), ACCOUNT);
+      assert.equal(await valueOf(t.pointInTimeRecovery), false);
+    });
+    assert.deepEqual(failures, []);
   });
 
   void it("looks a table up by ARN, and by an output holding the ARN", async () => {
