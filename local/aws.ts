@@ -13,8 +13,15 @@ export interface LocalClients {
   readonly s3: S3Client;
 }
 
-export function localClients(endpoint: string): LocalClients {
-  const common = { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 };
+export interface LocalCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** Clients of one account: the emulator's default one, or another through credentials from STS AssumeRole. */
+export function localClients(endpoint: string, credentials: LocalCredentials = LOCAL_CREDENTIALS): LocalClients {
+  const common = { endpoint, region: LOCAL_REGION, credentials, maxAttempts: 3 };
   return {
     endpoint,
     dynamodb: new DynamoDBClient(common),
