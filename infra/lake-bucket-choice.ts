@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LakeBucket, type LakeBucketArgs } from "./lake-bucket";
+import { BUCKET_NAME_RULE, isBucketName } from "../functions/shared/bucket-name";
 
 /**
  * Where the lake lives, said explicitly: a bucket you already have, or a new one created
@@ -53,18 +54,13 @@ export function planLakeBucket(choice: unknown, where = "bucket"): LakeBucketPla
   throw new BucketChoiceError(`${where}: ${NEITHER}`);
 }
 
-// General purpose bucket names: 3–63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
 /** Pure; throws BucketChoiceError naming what is wrong. */
 export function checkBucketName(name: string, where: string): void {
   if (name.startsWith("s3://")) {
     throw new BucketChoiceError(`${where}: give the bucket name without s3:// (${JSON.stringify(name.slice(5).replace(/\/.*$/, ""))})`);
   }
-  if (!BUCKET_NAME.test(name) || name.includes("..")) {
-    throw new BucketChoiceError(
-      `${where}: ${JSON.stringify(name)} is not a valid S3 bucket name (3 to 63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit)`,
-    );
+  if (!isBucketName(name)) {
+    throw new BucketChoiceError(`${where}: ${JSON.stringify(name)} is not a valid S3 bucket name (${BUCKET_NAME_RULE})`);
   }
 }
 

@@ -2,6 +2,8 @@
  * The function's configuration, read only from the environment so that one
  * bundle runs in Lambda and against a local emulator.
  */
+import { isBucketName } from "../shared/bucket-name";
+
 export interface CaptureConfig {
   readonly deliveryStreamName: string;
   readonly overflowBucket: string;
@@ -10,7 +12,6 @@ export interface CaptureConfig {
 }
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Reads and checks DELIVERY_STREAM_NAME, OVERFLOW_BUCKET and OVERFLOW_PREFIX; one error lists every problem. */
 export function readCaptureConfig(env: Readonly<Record<string, string | undefined>>): CaptureConfig {
@@ -26,7 +27,7 @@ export function readCaptureConfig(env: Readonly<Record<string, string | undefine
   }
   if (overflowBucket === "") {
     problems.push("OVERFLOW_BUCKET is not set: set it to the lake bucket name that receives records over 1000 KiB");
-  } else if (!BUCKET_NAME.test(overflowBucket)) {
+  } else if (!isBucketName(overflowBucket)) {
     problems.push(`OVERFLOW_BUCKET ${JSON.stringify(overflowBucket)} is not an S3 bucket name: give the bare name, without s3:// or a path`);
   }
   if (env.OVERFLOW_PREFIX === undefined) {

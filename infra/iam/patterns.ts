@@ -5,6 +5,7 @@
  * policy that grants the wrong thing (or nothing).
  */
 import { PolicyInputError } from "./policy";
+import { isBucketName } from "../../functions/shared/bucket-name";
 
 /** Partitions whose ARNs the generator emits; a deployment lives in exactly one, so no wildcard. */
 export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] as const;
@@ -138,10 +139,7 @@ export function parseTableArnPattern(pattern: string): TableArnPattern {
 function bucketProblem(bucket: string): string | undefined {
   if (bucket === "") return "the bucket name is empty";
   if (bucket.includes("*")) return `the bucket name ${JSON.stringify(bucket)} uses a wildcard (name one bucket)`;
-  const ok = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)
-    && !/\.\.|\.-|-\./.test(bucket)
-    && !/^\d+\.\d+\.\d+\.\d+$/.test(bucket);
-  return ok
+  return isBucketName(bucket)
     ? undefined
     : `the bucket name ${JSON.stringify(bucket)} is not a valid S3 bucket name (3-63 characters of a-z 0-9 . -, starting and ending with a letter or digit, no "..", not an IP address)`;
 }

@@ -5,6 +5,7 @@
  */
 import { catalogName, changesTableName, currentTableName, liveViewName } from "../layout";
 import { canonicalHiveType, declaredColumnType, trinoType } from "./athena-types";
+import { isBucketName } from "../../functions/shared/bucket-name";
 
 export type KeyAttributeType = "S" | "N" | "B";
 
@@ -151,7 +152,6 @@ export const BOOKKEEPING_COLUMNS = ["_key", "item", "item_json", "_seq", "_ts"] 
 export const LIVE_ONLY_COLUMNS = ["_source", "_overflow"] as const;
 
 const GLUE_DATABASE = /^[a-z0-9_]{1,255}$/;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const tombstonesTableName = (table: string): string => `${catalogName(table)}_tombstones`;
@@ -162,7 +162,7 @@ export function resolveSpec(spec: LakeTableSpec): ResolvedSpec {
   if (!GLUE_DATABASE.test(spec.database)) {
     throw new Error(`database ${JSON.stringify(spec.database)} must be 1 to 255 lower-case letters, digits or underscores (a Glue database name Athena can query)`);
   }
-  if (!BUCKET.test(spec.bucket)) throw new Error(`bucket ${JSON.stringify(spec.bucket)} must be an S3 bucket name without s3:// or a path`);
+  if (!isBucketName(spec.bucket)) throw new Error(`bucket ${JSON.stringify(spec.bucket)} must be an S3 bucket name without s3:// or a path`);
   const lookbackDays = spec.lookbackDays ?? DEFAULT_LOOKBACK_DAYS;
   if (!Number.isInteger(lookbackDays) || lookbackDays < 1 || lookbackDays > 366) {
     throw new Error(`lookbackDays must be a whole number of days from 1 to 366, got ${String(spec.lookbackDays)}`);

@@ -32,12 +32,12 @@ void describe("planLakeBucket", () => {
     [
       "upper case",
       { existingBucketName: "My-Lake" },
-      'bucket.existingBucketName: "My-Lake" is not a valid S3 bucket name (3 to 63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit)',
+      'bucket.existingBucketName: "My-Lake" is not a valid S3 bucket name (3 to 63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit, no "..", not an IP address)',
     ],
     [
       "bad created name",
       { create: { bucketName: "a" } },
-      'bucket.create.bucketName: "a" is not a valid S3 bucket name (3 to 63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit)',
+      'bucket.create.bucketName: "a" is not a valid S3 bucket name (3 to 63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit, no "..", not an IP address)',
     ],
   ];
   for (const [label, choice, message] of rejected) {
