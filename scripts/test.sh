@@ -13,7 +13,9 @@ run() { local name="$1"; shift; local t0=$SECONDS; printf '\n=== %s\n' "$name"; 
 
 run "lint" npx eslint --max-warnings 0 .
 run "typecheck" npx tsc -p tsconfig.json --noEmit
+# Line and branch coverage of the TypeScript sources: its table ends with the "all files" line; no threshold.
 run "typescript tests" node --import tsx --test --test-concurrency=1 \
+  --experimental-test-coverage --test-coverage-include="{infra,ops,functions,local}/**/*.ts" \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=junit --test-reporter-destination=.cache/reports/node.xml \
   ${TEST_FILTER:+--test-name-pattern="$TEST_FILTER"} "test/**/*.test.ts"
