@@ -113,16 +113,13 @@ export function tableJobArguments(i: TableJobInputs): JobArguments {
   };
 }
 
-export function checkReadPercent(readPercent: number): string {
-  if (!(readPercent >= 0.1 && readPercent <= 1.5)) {
-    throw new Error(`readPercent must be between 0.1 and 1.5 (share of the table's read capacity); got ${readPercent}`);
-  }
-  return String(readPercent);
-}
-
-export function checkReconcileReadPercent(readPercent: number): string {
+/**
+ * A scan's share of the table's read capacity. The scripts' scan is its own rate limiter, so the share is a
+ * promise to the application: never more than the whole capacity. `setting` names it in the message.
+ */
+export function checkReadPercent(readPercent: number, setting = "readPercent"): string {
   if (!(readPercent > 0 && readPercent <= 1)) {
-    throw new Error(`reconcile readPercent must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25); got ${readPercent}`);
+    throw new Error(`${setting} must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25); got ${readPercent}`);
   }
   return String(readPercent);
 }
@@ -227,7 +224,7 @@ export function reconcileArguments(i: ReconcileInputs): JobArguments {
   return {
     ...tableJobArguments(i),
     ...(i.exportUri === undefined
-      ? { "--scan": "true", "--read_percent": checkReconcileReadPercent(i.readPercent ?? DEFAULT_RECONCILE_READ_PERCENT) }
+      ? { "--scan": "true", "--read_percent": checkReadPercent(i.readPercent ?? DEFAULT_RECONCILE_READ_PERCENT, "reconcile readPercent") }
       : { "--export_uri": i.exportUri }),
   };
 }

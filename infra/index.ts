@@ -100,7 +100,6 @@ export {
   checkBuckets,
   checkHours,
   checkReadPercent,
-  checkReconcileReadPercent,
   compactArguments,
   glueRuntimeArguments,
   icebergSparkConf,

@@ -25,7 +25,7 @@ export interface TableSnapshotArgs extends LakeLocationArgs, LakeJobArgs {
   readonly table: SourceTableInput | SourceTable;
   /** "export" (default): PITR export to `exports/<table>/`, then load; needs point-in-time recovery on the table. "glue": a parallel Scan inside the Glue job, capped at `readPercent` of the read capacity, keeping numbers exact (DynamoDB JSON end to end). */
   readonly mode?: SnapshotMode;
-  /** "glue" mode: share of the table's read capacity the scan may use, 0.1–1.5. Default 0.25. */
+  /** "glue" mode: share of the table's read capacity the scan may use, above 0 and at most 1. Default 0.25. */
   readonly readPercent?: pulumi.Input<number>;
   /** Hash buckets of `_key` the current table is created with; more for very large tables. Read when the table is created. Default 16. */
   readonly buckets?: pulumi.Input<number>;
@@ -35,6 +35,8 @@ export interface TableSnapshotArgs extends LakeLocationArgs, LakeJobArgs {
   readonly timeoutMinutes?: pulumi.Input<number>;
   /** Resources the job must come after: the capture path's event source mapping, so capture is live before any snapshot. */
   readonly captureReady?: pulumi.Resource[];
+  /** "export" mode, table in another account: the exporter role there, which this job assumes to start and poll the export. */
+  readonly exporterRoleArn?: pulumi.Input<string>;
 }
 
 /** Export mode needs point-in-time recovery; the message names both ways to turn it on, and the alternative mode. */
@@ -81,8 +83,8 @@ export class TableSnapshot extends pulumi.ComponentResource {
 
     const scope = lakeScope({ parent: this });
     const policy = pulumi
-      .all([scope, this.tableName, source.tableArn, args.bucket, args.database, args.kmsKeyArns ?? []])
-      .apply(([s, table, tableArn, bucket, database, kmsKeyArns]) =>
+      .all([scope, this.tableName, source.tableArn, args.bucket, args.database, args.kmsKeyArns ?? [], args.exporterRoleArn])
+      .apply(([s, table, tableArn, bucket, database, kmsKeyArns, exporterRoleArn]) =>
         snapshotJobPolicy({
           scope: s,
           tables: [tableArn],
@@ -94,6 +96,7 @@ export class TableSnapshot extends pulumi.ComponentResource {
           database,
           catalogTables: [currentTableName(table), tombstonesTableName(table)],
           ...(kmsKeyArns.length > 0 ? { kmsKeyArns } : {}),
+          ...(exporterRoleArn ? { exporterRoleArns: [exporterRoleArn] } : {}),
         }),
       );
 

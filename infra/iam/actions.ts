@@ -21,7 +21,7 @@ export const DYNAMODB_STREAM_READ_ACTIONS = ["dynamodb:DescribeStream", "dynamod
 export const DYNAMODB_STREAM_LIST_ACTIONS: StarOnlyAction[] = ["dynamodb:ListStreams"];
 export const DYNAMODB_EXPORT_ACTIONS = ["dynamodb:ExportTableToPointInTime"];
 export const DYNAMODB_DESCRIBE_EXPORT_ACTIONS = ["dynamodb:DescribeExport"];
-/** What Glue's DynamoDB connector calls to plan and run a rate-limited scan. */
+/** What the jobs' own rate-limited parallel Scan calls: the read capacity to pace by, then the pages. */
 export const DYNAMODB_SCAN_ACTIONS = ["dynamodb:DescribeTable", "dynamodb:Scan"];
 
 // Firehose, SQS

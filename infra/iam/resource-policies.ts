@@ -20,8 +20,8 @@ export function denyInsecureTransportPolicy(bucketArn: string): object {
   return { Version: "2012-10-17", Statement: [denyInsecureTransportStatement(bucketArn)] };
 }
 
-/** Lets one EventBridge rule (and only it) publish to the topic. */
-export function topicPublishPolicy(topicArn: string, ruleArn: string): object {
+/** Lets the given EventBridge rules (and only them) publish to the topic: one rule, or each table's rule of a lake. */
+export function topicPublishPolicy(topicArn: string, ruleArn: string | readonly string[]): object {
   return {
     Version: "2012-10-17",
     Statement: [

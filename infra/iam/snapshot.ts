@@ -1,8 +1,8 @@
 /**
  * The snapshot job's role. Export mode: start a point-in-time export of the
  * table into exports/<table>/, wait for it, and load the files into the
- * Iceberg current table. Glue mode: scan the table through Glue's DynamoDB
- * connector instead, so no export files are written or read.
+ * Iceberg current table. Glue mode: the job scans the table itself (a parallel,
+ * rate-limited boto3 Scan), so no export files are written or read.
  */
 import {
   DYNAMODB_SCAN_ACTIONS,

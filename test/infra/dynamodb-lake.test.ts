@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import * as aws from "@pulumi/aws";
 import { DynamoDbLake, type DynamoDbLakeArgs } from "../../infra/dynamodb-lake";
-import { athenaReaderPolicy, firehoseDeliveryPolicy } from "../../infra/iam";
+import { athenaReaderPolicy, firehoseDeliveryPolicy, topicPublishPolicy } from "../../infra/iam";
 import type { LakeBucketChoice } from "../../infra/lake-bucket-choice";
 import { LakeMockCloud, fakeScriptsDirectory, ordersTableKeys, useLakeMockCloud } from "./lake-mocks";
 import { ACCOUNT, REGION, assertOnlyFailure, carriesMessage, dependencyRecorder, parseJson, previewFailures, settled, streamArnOf, tableArn, valueOf } from "./pulumi-mocks";
@@ -79,6 +79,31 @@ void describe("DynamoDbLake (Pulumi mocks)", () => {
       0,
       "changes/customers/dt=!{timestamp:yyyy-MM-dd}/hour=!{timestamp:HH}/",
     ]);
+  });
+
+  void it("without alarmTopicArn, sends every table's job failures to one topic of the lake, which each table's rule may publish to", async () => {
+    const lake = new DynamoDbLake("lake", twoTables);
+    await settled(lake);
+    const mockArn = (type: string, name: string): string => `arn:aws:mock:us-west-2:${ACCOUNT}:${type}/${name}-0a1b2c3`;
+    const topicArn = mockArn("aws:sns/topic:Topic", "lake-alarms");
+    assert.deepEqual(cloud.ofType("aws:sns/topic:Topic").map((t) => t.name), ["lake-alarms"]);
+    assert.equal(await valueOf(lake.alarmTopicArn), topicArn);
+    const targets = ["lake-orders-compaction-job-failed-notify", "lake-people-compaction-job-failed-notify"];
+    assert.deepEqual(targets.map((t) => cloud.one("aws:cloudwatch/eventTarget:EventTarget", t).inputs.arn), [topicArn, topicArn]);
+    const policies = cloud.ofType("aws:sns/topicPolicy:TopicPolicy");
+    assert.deepEqual(policies.map((p) => p.name), ["lake-alarms-policy"]);
+    const rules = ["lake-orders-compaction-job-failed", "lake-people-compaction-job-failed"].map((r) => mockArn("aws:cloudwatch/eventRule:EventRule", r));
+    assert.deepEqual(parseJson(policies[0]!.inputs.policy), topicPublishPolicy(topicArn, rules));
+  });
+
+  void it("with alarmTopicArn, creates no topic and sends job failures there", async () => {
+    const given = "arn:aws:sns:us-west-2:123456789012:ops-alarms";
+    const lake = new DynamoDbLake("lake", { ...twoTables, alarmTopicArn: given });
+    await settled(lake);
+    assert.deepEqual(cloud.ofType("aws:sns/topic:Topic"), []);
+    assert.deepEqual(cloud.ofType("aws:sns/topicPolicy:TopicPolicy"), []);
+    assert.equal(await valueOf(lake.alarmTopicArn), given);
+    assert.equal(cloud.one("aws:cloudwatch/eventTarget:EventTarget", "lake-people-compaction-job-failed-notify").inputs.arn, given);
   });
 
   void it("creates the snapshot job and the compaction schedule (which starts the snapshot) only once capture is live", async () => {

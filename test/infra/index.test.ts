@@ -56,7 +56,6 @@ const PUBLIC_VALUES = {
     "checkBuckets",
     "checkHours",
     "checkReadPercent",
-    "checkReconcileReadPercent",
     "icebergSparkConf",
     "glueRuntimeArguments",
     "tableJobArguments",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { GlueScripts } from "../../infra/glue-scripts-asset";
 import { glueTrustPolicy } from "../../infra/iam";
-import { checkReconcileReadPercent } from "../../infra/glue-job-arguments";
+import { checkReadPercent } from "../../infra/glue-job-arguments";
 import { TableReconcile, type TableReconcileArgs } from "../../infra/table-reconcile";
 import { expectedGlueJob, expectedRuntimeArguments, ORDERS_TABLE_ARGUMENTS } from "./glue-job-expectations";
 import { fakeScriptsDirectory, useLakeMockCloud } from "./lake-mocks";
@@ -122,11 +122,11 @@ void describe("TableReconcile", () => {
   });
 
   void it("refuses a read share outside (0, 1], naming the fix", () => {
-    assert.equal(checkReconcileReadPercent(1), "1");
-    assert.equal(checkReconcileReadPercent(0.05), "0.05");
+    assert.equal(checkReadPercent(1), "1");
+    assert.equal(checkReadPercent(0.05), "0.05");
     for (const readPercent of [0, 1.5, -0.25, Number.NaN]) {
       assert.throws(
-        () => checkReconcileReadPercent(readPercent),
+        () => checkReadPercent(readPercent, "reconcile readPercent"),
         { message: `reconcile readPercent must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25); got ${readPercent}` },
       );
     }

@@ -220,12 +220,12 @@ void describe("TableSnapshot, glue mode", () => {
     assert.equal(args["--key_schema"], "pk:N");
   });
 
-  void it("fails the preview on a read share outside 0.1-1.5", async () => {
+  void it("fails the preview on a read share above the table's whole read capacity", async () => {
     const cloud = await useLakeMockCloud();
     cloud.addLakeTable("Greedy", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }], pointInTimeRecovery: false });
-    const message = "readPercent must be between 0.1 and 1.5 (share of the table's read capacity); got 2";
+    const message = "readPercent must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25); got 1.5";
     const failures = await previewFailures(async () => {
-      const { component } = snapshot(cloud, "greedy", { table: "Greedy", mode: "glue", readPercent: 2 });
+      const { component } = snapshot(cloud, "greedy", { table: "Greedy", mode: "glue", readPercent: 1.5 });
       await valueOf(component.role.urn);
     });
     assertOnlyFailure(failures, message);
@@ -270,11 +270,13 @@ void describe("checkSnapshotSource", () => {
 });
 
 void describe("checkReadPercent", () => {
-  void it("accepts 0.1 to 1.5 and writes the number as given", () => {
-    assert.equal(checkReadPercent(0.1), "0.1");
-    assert.equal(checkReadPercent(1.5), "1.5");
+  void it("accepts a share above 0 up to the whole read capacity and writes the number as given", () => {
+    assert.equal(checkReadPercent(0.01), "0.01");
+    assert.equal(checkReadPercent(1), "1");
   });
-  void it("rejects values outside, and NaN", () => {
-    for (const bad of [0.09, 1.51, 0, -1, Number.NaN]) assert.throws(() => checkReadPercent(bad), /^Error: readPercent must be between 0.1 and 1.5/);
+  void it("rejects more than the table's read capacity, nothing, and NaN", () => {
+    for (const bad of [1.01, 1.5, 0, -1, Number.NaN]) {
+      assert.throws(() => checkReadPercent(bad), { message: `readPercent must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25); got ${bad}` });
+    }
   });
 });
