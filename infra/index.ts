@@ -136,7 +136,6 @@ export {
   LakeCatalog,
   MIN_BYTES_SCANNED_CUTOFF,
   checkBytesScannedCutoff,
-  lakeDatabaseInput,
   type LakeCatalogArgs,
 } from "./lake-catalog";
 export { TableCatalog, type TableCatalogArgs } from "./table-catalog";

@@ -66,7 +66,7 @@ const PUBLIC_VALUES = {
     "jobArgv",
   ],
   scripts: ["GLUE_ASSETS_PREFIX", "PYTHON_PACKAGE", "REQUIRED_SCRIPTS", "checkScriptsDirectory", "contentHash", "defaultScriptsDirectory", "listJobScripts", "listPackageFiles"],
-  catalog: ["ATHENA_ENGINE_VERSION", "DEFAULT_BYTES_SCANNED_CUTOFF", "MIN_BYTES_SCANNED_CUTOFF", "checkBytesScannedCutoff", "lakeDatabaseInput"],
+  catalog: ["ATHENA_ENGINE_VERSION", "DEFAULT_BYTES_SCANNED_CUTOFF", "MIN_BYTES_SCANNED_CUTOFF", "checkBytesScannedCutoff"],
   policies: ["iam"],
 };
 
