@@ -9,14 +9,16 @@ import { lakeReaderPolicyInput } from "./lake-reader-policy";
 import { lakeScope } from "./lake-scope";
 import type { LakeTableArgs } from "./lake-table-args";
 import { autoName, NAME_RULES } from "./resource-name";
-import { resolveSourceTable, type SourceTableInput } from "./source-table";
+import { checkSourceAccount } from "./source-account-checks";
+import { resolveSourceTable, type SourceTable, type SourceTableInput } from "./source-table";
 import { parseTableIdentifier } from "./source-table-checks";
 import { TableCapture, type TableCaptureArgs } from "./table-capture";
 import { TableCatalog, type TableCatalogArgs } from "./table-catalog";
 import { TableCompaction, type TableCompactionArgs } from "./table-compaction";
 import { TableReconcile, type TableReconcileArgs } from "./table-reconcile";
-import type { SnapshotMode } from "./glue-job-arguments";
+import { DEFAULT_SNAPSHOT_MODE, type SnapshotMode } from "./glue-job-arguments";
 import { TableSnapshot, type TableSnapshotArgs } from "./table-snapshot";
+import { exporterRoleName, TableSourceAccess } from "./table-source-access";
 
 /** Capture tunables of one table (see TableCapture for each default). */
 export type LakeTableCaptureArgs = Omit<TableCaptureArgs, "table" | "bucket" | "kmsKeyArn" | "alarmTopicArn" | "tags">;
@@ -68,6 +70,12 @@ export interface DynamoDbLakeTableArgs {
   readonly reconcile?: LakeTableReconcileArgs;
   /** Settings of the table's `_changes` table and `_live` view. */
   readonly catalog?: LakeTableCatalogArgs;
+  /**
+   * An `aws.Provider` for the table's account, when it is not the lake's: the table is looked up with it,
+   * and its stream's and table's resource policies and the exporter role are created with it (see
+   * TableSourceAccess); everything else stays in the lake's account. Required for a table in another account.
+   */
+  readonly sourceProvider?: aws.Provider;
 }
 
 export interface DynamoDbLakeArgs {
@@ -170,6 +178,8 @@ export class DynamoDbLake extends pulumi.ComponentResource {
   public readonly compactions: Readonly<Record<string, TableCompaction>>;
   public readonly reconciles: Readonly<Record<string, TableReconcile>>;
   public readonly catalogs: Readonly<Record<string, TableCatalog>>;
+  /** Per table id of a table in another account: what its own account gets. */
+  public readonly sourceAccess: Readonly<Record<string, TableSourceAccess>>;
   /** Per table id: names of what runs and what to query. */
   public readonly tables: pulumi.Output<Record<string, LakeTableOutputs>>;
 
@@ -216,13 +226,24 @@ export class DynamoDbLake extends pulumi.ComponentResource {
     const compactions: Record<string, TableCompaction> = {};
     const reconciles: Record<string, TableReconcile> = {};
     const catalogs: Record<string, TableCatalog> = {};
+    const sourceAccess: Record<string, TableSourceAccess> = {};
+    const lake = lakeScope({ parent: this });
     const perTable: pulumi.Output<[string, LakeTableOutputs]>[] = [];
 
     args.tables.forEach((t, i) => {
       const id = ids[i]!;
       const base = `${name}-${id}`;
-      // Resolved once (one lookup, one preview error per bad table) and handed to every part.
-      const source = resolveSourceTable(t.table, { parent: this }, t.keyColumnTypes === undefined ? {} : { keyColumnTypes: t.keyColumnTypes });
+      // Resolved once (one lookup, one preview error per bad table) and handed to every part; a table in
+      // another account is looked up there, and every part waits for the account check.
+      const provider = t.sourceProvider;
+      const providerAccount = provider ? aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId : undefined;
+      const source = checkedSource(
+        resolveSourceTable(precheckedTable(t.table, lake, providerAccount), { parent: this, ...(provider ? { provider } : {}) }, t.keyColumnTypes === undefined ? {} : { keyColumnTypes: t.keyColumnTypes }),
+        lake,
+        providerAccount,
+      );
+      const mode = t.snapshotMode ?? DEFAULT_SNAPSHOT_MODE;
+      const exporterName = provider && mode === "export" ? exporterRoleName(name, id) : undefined;
       const capture = new TableCapture(
         base,
         { ...t.capture, table: source, bucket: lakeBucket, kmsKeyArn, alarmTopicArn: args.alarmTopicArn, tags },
@@ -243,6 +264,7 @@ export class DynamoDbLake extends pulumi.ComponentResource {
           captureReady,
           kmsKeyArns,
           tags,
+          ...(exporterName ? { exporterRoleArn: source.tableArn.apply((arn) => `arn:${arn.split(":")[1]}:iam::${arn.split(":")[4]}:role/${exporterName}`) } : {}),
         },
         { parent: this },
       );
@@ -261,9 +283,25 @@ export class DynamoDbLake extends pulumi.ComponentResource {
       );
       const reconcile = new TableReconcile(
         `${base}-reconcile`,
-        { ...t.reconcile, ...lakeTable, scripts, kmsKeyArns, tags },
+        { ...t.reconcile, ...lakeTable, scripts, kmsKeyArns, tags, ...(provider ? { tableArn: source.tableArn } : {}) },
         { parent: this },
       );
+      if (provider) {
+        sourceAccess[id] = new TableSourceAccess(
+          `${base}-source`,
+          {
+            table: source,
+            sourceProvider: provider,
+            captureRoleArn: capture.functionRoleArn,
+            scanRoleArns: mode === "glue" ? [snapshot.role.arn, reconcile.role.arn] : [reconcile.role.arn],
+            ...(exporterName ? { exporter: { snapshotRoleArn: snapshot.role.arn, roleName: exporterName } } : {}),
+            bucket: bucket.bucketName,
+            lakeKmsKeyArn: kmsKeyArn,
+            tags,
+          },
+          { parent: this },
+        );
+      }
       const tableCatalog = new TableCatalog(
         `${base}-catalog`,
         { ...t.catalog, ...lakeTable },
@@ -345,6 +383,7 @@ export class DynamoDbLake extends pulumi.ComponentResource {
     this.compactions = compactions;
     this.reconciles = reconciles;
     this.catalogs = catalogs;
+    this.sourceAccess = sourceAccess;
     this.tables = pulumi.all(perTable).apply((entries) => Object.fromEntries(entries));
     this.registerOutputs({
       bucketName: this.bucketName,
@@ -357,4 +396,28 @@ export class DynamoDbLake extends pulumi.ComponentResource {
       tables: this.tables,
     });
   }
+}
+
+/**
+ * A table named by ARN is checked before the lookup: without a source provider, or with one for another
+ * account, the lookup would run in the wrong account and fail without naming the fix.
+ */
+function precheckedTable(table: SourceTableInput, lake: pulumi.Output<{ account: string; region: string }>, providerAccount: pulumi.Output<string> | undefined): SourceTableInput {
+  if (typeof table !== "string" || !table.startsWith("arn:")) return table;
+  return pulumi.all([lake, providerAccount]).apply(([s, p]) => {
+    checkSourceAccount({ tableArn: table, lakeAccount: s.account, lakeRegion: s.region, ...(p === undefined ? {} : { providerAccount: p }) });
+    return table;
+  });
+}
+
+/** The table with its name and ARN gated on the account check, so every part of it fails the preview on a wrong layout. */
+function checkedSource(source: SourceTable, lake: pulumi.Output<{ account: string; region: string }>, providerAccount: pulumi.Output<string> | undefined): SourceTable {
+  const checked = pulumi.all([source.tableArn, lake, providerAccount]).apply(([tableArn, s, p]) =>
+    checkSourceAccount({ tableArn, lakeAccount: s.account, lakeRegion: s.region, ...(p === undefined ? {} : { providerAccount: p }) }),
+  );
+  return {
+    ...source,
+    tableName: pulumi.all([source.tableName, checked]).apply(([n]) => n),
+    tableArn: pulumi.all([source.tableArn, checked]).apply(([a]) => a),
+  };
 }

@@ -3,6 +3,7 @@
  * the stack's `dynamodb-lake:*` config (see Pulumi.dev.yaml). Bad config fails the preview
  * with a message naming the key and the fix.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DynamoDbLake } from "./dynamodb-lake";
 import { CONFIG_NAMESPACE, readStackConfig, type ConfigKey } from "./stack-config";
@@ -10,7 +11,15 @@ import { CONFIG_NAMESPACE, readStackConfig, type ConfigKey } from "./stack-confi
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 // Maps and lists arrive as JSON; ARNs as plain strings (getObject would try to parse them as JSON).
 const STRING_KEYS: readonly ConfigKey[] = ["kmsKeyArn", "alarmTopicArn"];
-const args = readStackConfig((key) => (STRING_KEYS.includes(key) ? config.get(key) : config.getObject<unknown>(key)));
+// A table in another account gets a provider that assumes the configured role there (sourceAccount).
+const args = readStackConfig(
+  (key) => (STRING_KEYS.includes(key) ? config.get(key) : config.getObject<unknown>(key)),
+  (tableId, account) =>
+    new aws.Provider(`table-account-${tableId}`, {
+      assumeRoles: [{ roleArn: account.roleArn, sessionName: `dynamodb-lake-${pulumi.getStack()}` }],
+      region: (account.region ?? new pulumi.Config("aws").require("region")) as aws.Region,
+    }),
+);
 
 // The stack name is part of the lake's name, so stacks sharing an account get their own database and workgroup.
 const lake = new DynamoDbLake(`dynamodb-lake-${pulumi.getStack()}`, args);

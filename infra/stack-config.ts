@@ -71,8 +71,17 @@ const TABLE_SCALARS = {
   snapshotMode: { oneOf: ["export", "glue"] },
 } as const satisfies Partial<Schema<DynamoDbLakeTableArgs>>;
 const TABLE_SECTIONS = { capture: CAPTURE, snapshot: SNAPSHOT, compaction: COMPACTION, reconcile: RECONCILE, catalog: TABLE_CATALOG } as const;
+/** A table in another account: a role there for the deploy to assume (and the table's region, default aws:region). */
+export interface SourceAccountConfig {
+  readonly roleArn: string;
+  readonly region?: string;
+}
+const SOURCE_ACCOUNT: Schema<SourceAccountConfig> = { roleArn: "string", region: "string" };
+/** Builds the provider of a table's account from its `sourceAccount` (program.ts: an aws.Provider assuming the role). */
+export type SourceProviderFactory = (tableId: string, account: SourceAccountConfig) => NonNullable<DynamoDbLakeTableArgs["sourceProvider"]>;
 // Every table argument is either a scalar or a section: adding one to the component without adding it here fails to compile.
-const TABLE_KEYS: Record<keyof DynamoDbLakeTableArgs, true> = {
+// The source provider, a resource, is configured as `sourceAccount` and built by the program.
+const TABLE_KEYS: Record<Exclude<keyof DynamoDbLakeTableArgs, "sourceProvider"> | "sourceAccount", true> = {
   table: true,
   id: true,
   keyColumnTypes: true,
@@ -83,6 +92,7 @@ const TABLE_KEYS: Record<keyof DynamoDbLakeTableArgs, true> = {
   compaction: true,
   reconcile: true,
   catalog: true,
+  sourceAccount: true,
 };
 const CREATE_BUCKET: Schema<LakeBucketArgs> = {
   bucketName: "string",
@@ -157,6 +167,20 @@ function readTable(where: string, raw: unknown): DynamoDbLakeTableArgs {
   for (const [key, schema] of Object.entries(TABLE_SECTIONS)) {
     if (raw[key] !== undefined && raw[key] !== null) checkSection(`${where}.${key}`, raw[key], schema);
   }
+  if (raw.sourceAccount !== undefined && raw.sourceAccount !== null) {
+    const account = checkSection(`${where}.sourceAccount`, raw.sourceAccount, SOURCE_ACCOUNT);
+    const role = typeof account.roleArn === "string" ? /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/.exec(account.roleArn) : null;
+    if (!role) {
+      throw new StackConfigError(`${where}.sourceAccount.roleArn must be the ARN of a role in the table's account for the deploy to assume, e.g. arn:aws:iam::111122223333:role/lake-deploy; got ${JSON.stringify(account.roleArn)}`);
+    }
+    const id = parseTableIdentifier(raw.table as string);
+    if (id.kind === "arn" && id.account !== role[1]) {
+      throw new StackConfigError(`${where}.sourceAccount.roleArn is in account ${role[1]}, but the table ${raw.table as string} is in account ${id.account}: name a role in ${id.account}`);
+    }
+    if (id.kind === "name") {
+      throw new StackConfigError(`${where}.table: a table in another account is named by its ARN (arn:aws:dynamodb:<region>:<account>:table/${id.name}), not by its name`);
+    }
+  }
   const capture = raw.capture as Record<string, number> | undefined;
   for (const [key, value] of Object.entries(capture ?? {})) {
     try {
@@ -172,7 +196,7 @@ function readTable(where: string, raw: unknown): DynamoDbLakeTableArgs {
  * Builds the DynamoDbLake arguments from the stack config. `get(key)` returns the parsed value of
  * `dynamodb-lake:<key>`, or undefined when it is not set.
  */
-export function readStackConfig(get: (key: ConfigKey) => unknown): DynamoDbLakeArgs {
+export function readStackConfig(get: (key: ConfigKey) => unknown, sourceProvider?: SourceProviderFactory): DynamoDbLakeArgs {
   const at = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
   const tablesRaw = get("tables");
   if (!Array.isArray(tablesRaw) || tablesRaw.length === 0) {
@@ -180,8 +204,14 @@ export function readStackConfig(get: (key: ConfigKey) => unknown): DynamoDbLakeA
       `${at("tables")} must list at least one table, e.g.\n  ${at("tables")}:\n    - table: orders\n      snapshotMode: export`,
     );
   }
-  const tables = tablesRaw.map((t, i) => readTable(`${at("tables")}[${i}]`, t));
-  lakeTableIds(tables, at("tables"));
+  const read = tablesRaw.map((t, i) => readTable(`${at("tables")}[${i}]`, t));
+  const ids = lakeTableIds(read, at("tables"));
+  const tables = read.map((t, i): DynamoDbLakeTableArgs => {
+    const { sourceAccount, ...table } = t as DynamoDbLakeTableArgs & { sourceAccount?: SourceAccountConfig };
+    if (sourceAccount === undefined || sourceAccount === null) return table;
+    if (!sourceProvider) throw new StackConfigError(`${at("tables")}[${i}].sourceAccount is set, but no provider factory was given to readStackConfig`);
+    return { ...table, sourceProvider: sourceProvider(ids[i]!, sourceAccount) };
+  });
 
   const bucket = get("bucket");
   planLakeBucket(bucket, at("bucket"));

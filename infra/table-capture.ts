@@ -101,6 +101,8 @@ export class TableCapture extends pulumi.ComponentResource {
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
   public readonly deadLetterQueueArn: pulumi.Output<string>;
   public readonly eventSourceMappingUuid: pulumi.Output<string>;
+  /** The function's role: what a stream's resource policy in another account names. */
+  public readonly functionRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: TableCaptureArgs, opts?: pulumi.ComponentResourceOptions) {
     // The args may hold resources (the table, a LakeBucket): not recorded as component inputs,
@@ -330,6 +332,7 @@ export class TableCapture extends pulumi.ComponentResource {
     this.tableName = table.tableName;
     this.tableArn = table.tableArn;
     this.streamArn = table.streamArn;
+    this.functionRoleArn = functionRole.arn;
     this.bucketName = bucket.bucketName;
     this.bucketArn = bucket.bucketArn;
     this.functionName = fn.name;

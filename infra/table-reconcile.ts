@@ -22,6 +22,8 @@ export interface TableReconcileArgs extends LakeTableArgs, LakeJobArgs {
   readonly readPercent?: pulumi.Input<number>;
   /** Timeout in minutes. Default 120. */
   readonly timeoutMinutes?: pulumi.Input<number>;
+  /** The table's ARN when it is in another account than the lake (its resource policy admits this job's role). Default: the table in the lake's account. */
+  readonly tableArn?: pulumi.Input<string>;
 }
 
 export class TableReconcile extends pulumi.ComponentResource {
@@ -37,13 +39,13 @@ export class TableReconcile extends pulumi.ComponentResource {
     const table = pulumi.output(args.tableName);
 
     const policy = pulumi
-      .all([scope, table, args.bucket, args.database, pulumi.output(args.kmsKeyArns ?? [])])
-      .apply(([s, t, bucket, database, kms]) => {
+      .all([scope, table, args.bucket, args.database, pulumi.output(args.kmsKeyArns ?? []), args.tableArn])
+      .apply(([s, t, bucket, database, kms, tableArn]) => {
         const catalogTables = [currentTableName(t), tombstonesTableName(t)];
         return reconcileJobPolicy({
           scope: s,
-          // The scan reads the table in the lake's own account and region (the job's --region).
-          tables: [`arn:${s.partition}:dynamodb:${s.region}:${s.account}:table/${t}`],
+          // The scan reads the table in the lake's own account and region (the job's --region), or the one named by ARN.
+          tables: [tableArn ?? `arn:${s.partition}:dynamodb:${s.region}:${s.account}:table/${t}`],
           lake: `s3://${bucket}/`,
           warehousePrefixes: catalogTables.map((c) => warehouseTablePrefix(database, c)),
           assetsPrefix: GLUE_ASSETS_PREFIX,

@@ -35,6 +35,8 @@ export interface TableSnapshotArgs extends LakeLocationArgs, LakeJobArgs {
   readonly timeoutMinutes?: pulumi.Input<number>;
   /** Resources the job must come after: the capture path's event source mapping, so capture is live before any snapshot. */
   readonly captureReady?: pulumi.Resource[];
+  /** "export" mode, table in another account: the exporter role there, which this job assumes to start and poll the export. */
+  readonly exporterRoleArn?: pulumi.Input<string>;
 }
 
 /** Export mode needs point-in-time recovery; the message names both ways to turn it on, and the alternative mode. */
@@ -81,8 +83,8 @@ export class TableSnapshot extends pulumi.ComponentResource {
 
     const scope = lakeScope({ parent: this });
     const policy = pulumi
-      .all([scope, this.tableName, source.tableArn, args.bucket, args.database, args.kmsKeyArns ?? []])
-      .apply(([s, table, tableArn, bucket, database, kmsKeyArns]) =>
+      .all([scope, this.tableName, source.tableArn, args.bucket, args.database, args.kmsKeyArns ?? [], args.exporterRoleArn])
+      .apply(([s, table, tableArn, bucket, database, kmsKeyArns, exporterRoleArn]) =>
         snapshotJobPolicy({
           scope: s,
           tables: [tableArn],
@@ -94,6 +96,7 @@ export class TableSnapshot extends pulumi.ComponentResource {
           database,
           catalogTables: [currentTableName(table), tombstonesTableName(table)],
           ...(kmsKeyArns.length > 0 ? { kmsKeyArns } : {}),
+          ...(exporterRoleArn ? { exporterRoleArns: [exporterRoleArn] } : {}),
         }),
       );
 

@@ -75,12 +75,12 @@ void describe("readStackConfig", () => {
     [
       "a misspelt table setting",
       { ...ok, tables: [{ table: "orders", snapshotmode: "glue" }] },
-      "dynamodb-lake:tables[0].snapshotmode is not a setting; the settings are: table, id, keyColumnTypes, declaredColumns, snapshotMode, capture, snapshot, compaction, reconcile, catalog",
+      "dynamodb-lake:tables[0].snapshotmode is not a setting; the settings are: table, id, keyColumnTypes, declaredColumns, snapshotMode, capture, snapshot, compaction, reconcile, catalog, sourceAccount",
     ],
     [
       "a table setting named like an object property",
       { ...ok, tables: [{ table: "orders", constructor: "x" }] },
-      "dynamodb-lake:tables[0].constructor is not a setting; the settings are: table, id, keyColumnTypes, declaredColumns, snapshotMode, capture, snapshot, compaction, reconcile, catalog",
+      "dynamodb-lake:tables[0].constructor is not a setting; the settings are: table, id, keyColumnTypes, declaredColumns, snapshotMode, capture, snapshot, compaction, reconcile, catalog, sourceAccount",
     ],
     [
       "a capture setting named like an object property",
