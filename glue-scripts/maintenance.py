@@ -27,7 +27,7 @@ import sys
 import time
 
 from dynamodb_lake import args as job_args
-from dynamodb_lake import ledger, storage, tables
+from dynamodb_lake import ledger, listing, storage, tables
 from dynamodb_lake.session import build_session
 
 SPECIFIC = (
@@ -89,8 +89,10 @@ def run(spark, args, say=print) -> dict:
             f"options => map('min-input-files', '2', 'delete-file-threshold', '{int(args.delete_file_threshold)}', "
             "'remove-dangling-deletes', 'true'))").first()
         deletes = spark.sql(f"CALL lake.system.rewrite_position_delete_files(table => '{name}')").first()
+        files = listing.table_files_view(spark, table, "dynamodb_lake_table_files")
         orphans = spark.sql(f"CALL lake.system.remove_orphan_files(table => '{name}', older_than => "
-                            f"{timestamp_literal(spark, now_ms - int(orphan_hours(older_than) * HOUR_MS))})").collect()
+                            f"{timestamp_literal(spark, now_ms - int(orphan_hours(older_than) * HOUR_MS))}, "
+                            f"file_list_view => '{files}')").collect()
         result[table] = {"expired_data_files": expired.deleted_data_files_count,
                          "expired_manifests": expired.deleted_manifest_files_count,
                          "rewritten_data_files": rewritten.rewritten_data_files_count,

@@ -1,8 +1,10 @@
 /**
  * The local end-to-end demo: emulator → sample table → capture with the real
  * bundled function → workload while the export is taken → deltas in S3 →
- * load-snapshot and compact with local Spark → current view, live view, and a
- * comparison with a scan of the table. Exits non-zero on any difference.
+ * load-snapshot, compact and maintenance with local Spark on the production
+ * path (Iceberg GlueCatalog + S3FileIO on the emulator, the deployed jobs'
+ * arguments) → current view, live view, and a comparison with a scan of the
+ * table. Exits non-zero on any difference.
  *
  *   ./scripts/demo.sh [--items N] [--ops N] [--seed N] [--no-freshness]
  */
@@ -14,7 +16,7 @@ import { startCapture } from "./capture";
 import { startEnvironment } from "./environment";
 import { measureFreshness } from "./freshness";
 import { listKeys } from "./deltas";
-import { LocalLake } from "./lake";
+import { lastJsonLine, LocalLake } from "./lake";
 import { reconcileLake } from "./reconcile";
 import { createSampleTable } from "./sample-table";
 import { scanTable } from "./scan";
@@ -84,8 +86,9 @@ async function main(): Promise<number> {
       `${capture.poller.stats.invocations} invocations, ${capture.proxy.stats.calls} PutRecordBatch calls (one delta object each), ` +
       `${overflow} record(s) over 1000 KiB in overflow/, ${capture.poller.destination.length} batches to the dead-letter queue`,
   );
-  await stages.run("load-snapshot (local Spark + Iceberg)", () => lake.loadSnapshot(exportUri), (r) => lastJsonLine(r.output));
+  await stages.run("load-snapshot (local Spark, Iceberg GlueCatalog + S3FileIO on the emulator)", () => lake.loadSnapshot(exportUri), (r) => lastJsonLine(r.output));
   await stages.run("compact the deltas into the current view", () => lake.compact(), (s) => JSON.stringify(s));
+  await stages.run("maintenance (expire snapshots, rewrite files and deletes, remove orphans)", () => lake.maintain(), (line) => line);
 
   const scan = await scanTable(env.clients, tableName);
   const current = await stages.run("read the current view", () => lake.currentRows(), (rows) => `${rows.length} rows`);
@@ -109,10 +112,6 @@ async function main(): Promise<number> {
   process.stdout.write(`done in ${stages.totalSeconds().toFixed(1)} s\n`);
   if (failed) process.stdout.write("FAILED: the lake differs from the table\n");
   return failed ? 1 : 0;
-}
-
-function lastJsonLine(output: string): string {
-  return output.split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
 }
 
 function truncate(text: string, n: number): string {

@@ -1,6 +1,6 @@
 /**
  * Everything a local run shares: the emulator, its clients, one local Spark
- * session and a warehouse folder. Stopped as a whole, also on Ctrl-C.
+ * runner and a work folder. Stopped as a whole, also on Ctrl-C.
  */
 import { rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
@@ -28,7 +28,7 @@ export async function startEnvironment(options: { keepWorkDir?: boolean } = {}):
   const unregister = onCleanup("work folder", () => Promise.resolve(removeWorkDir()), removeWorkDir);
   const moto = await startMoto();
   const clients = localClients(moto.endpoint);
-  const spark = new SparkRunner(moto.endpoint, path.join(workDir, "warehouse"));
+  const spark = new SparkRunner(moto.endpoint);
   return {
     moto,
     clients,

@@ -102,9 +102,9 @@ export async function runFaultScenario(env: LocalEnvironment, name: string, seed
   // Each killed compaction ends its process: a spare session warms up while the workload runs.
   const spares: SparkRunner[] = [];
   const spare = (): SparkRunner => {
-    const runner = new SparkRunner(env.moto.endpoint, env.spark.warehouse);
+    const runner = new SparkRunner(env.moto.endpoint);
     spares.push(runner);
-    void runner.warmUp().catch(() => undefined);
+    void runner.warmUp(lake.sparkConf).catch(() => undefined);
     return runner;
   };
   let killer = faults.killCompaction ? spare() : undefined;

@@ -1,16 +1,30 @@
 /**
  * One table's lake on the emulator: the snapshot (PITR export), the Glue
- * scripts run with local Spark against s3:// URIs in the emulator, the current
- * view and the live view read back for checks.
+ * scripts run with local Spark on the production path — Iceberg's GlueCatalog
+ * and S3FileIO against the emulator, with the arguments and the Spark `--conf`
+ * the deployed jobs get — and the current view and the live view read back
+ * for checks.
  */
 import { DescribeExportCommand, ExportTableToPointInTimeCommand } from "@aws-sdk/client-dynamodb";
-import { catalogName, changesPrefix, exportsPrefix, ledgerPrefix, quarantinePrefix } from "../infra/layout";
+import {
+  compactArguments,
+  icebergSparkConf,
+  jobArgv,
+  loadSnapshotArguments,
+  maintenanceArguments,
+  reconcileArguments,
+  warehouseUriOf,
+  type JobArguments,
+  type TableJobInputs,
+} from "../infra/glue-job-arguments";
+import { catalogName, changesPrefix, exportsPrefix } from "../infra/layout";
 import { changesTableDefinition } from "../infra/views/changes-table";
 import { liveViewSql } from "../infra/views/live-view";
 import type { LakeTableSpec } from "../infra/views/table-spec";
 import type { LocalClients } from "./aws";
 import { listKeys } from "./deltas";
-import { KEY_SCHEMA, type SampleTable } from "./sample-table";
+import { LOCAL_REGION } from "./moto";
+import type { SampleTable } from "./sample-table";
 import type { GlueScript, JobResult, LakeRow, SparkRunner } from "./spark-runner";
 
 const HIVE_TO_DUCKDB: Readonly<Record<string, string>> = { string: "VARCHAR", int: "INTEGER", bigint: "BIGINT", boolean: "BOOLEAN" };
@@ -49,25 +63,36 @@ export class LocalLake {
     return `s3://${this.table.bucket}/${prefix}`;
   }
 
-  /** The arguments every Glue script takes, as the deployed jobs pass them. */
-  commonArgs(): string[] {
-    return [
-      "--table_name", this.table.tableName,
-      "--database", this.database,
-      "--catalog_impl", "hadoop",
-      "--warehouse", this.spark.warehouse,
-      "--key_schema", KEY_SCHEMA,
-      "--declared_columns", JSON.stringify(this.spec.declaredColumns),
-    ];
+  /** The value of the deployed jobs' Glue `--conf` argument: the Spark catalog of every local job. */
+  get sparkConf(): string {
+    return icebergSparkConf(warehouseUriOf(this.table.bucket));
   }
 
-  compactArgs(): string[] {
-    return [
-      ...this.commonArgs(),
-      "--changes_uri", this.uri(changesPrefix(this.table.tableName)),
-      "--quarantine_uri", this.uri(quarantinePrefix(this.table.tableName)),
-      "--state_uri", this.uri(ledgerPrefix(this.table.tableName)),
-    ];
+  /** What the table's deployed jobs are told (their arguments come from the same functions). */
+  private get inputs(): TableJobInputs {
+    return { tableName: this.table.tableName, database: this.database, bucket: this.table.bucket, keys: this.spec.keys, declaredColumns: this.spec.declaredColumns, region: LOCAL_REGION };
+  }
+
+  /** A deployed job's command line: its arguments plus Glue's `--conf` (Glue applies it; the local runner too). */
+  private argv(args: JobArguments): string[] {
+    return jobArgv({ "--conf": this.sparkConf, ...args });
+  }
+
+  loadSnapshotArgv(exportUri: string): string[] {
+    return this.argv(loadSnapshotArguments({ ...this.inputs, exportUri }));
+  }
+
+  compactArgv(): string[] {
+    return this.argv(compactArguments(this.inputs));
+  }
+
+  maintenanceArgv(): string[] {
+    return this.argv(maintenanceArguments(this.inputs));
+  }
+
+  /** Against a scan of the table (at full read capacity: the emulator's table serves nobody else) or an export. */
+  reconcileArgv(from: { readonly scan: true } | { readonly exportUri: string }): string[] {
+    return this.argv(reconcileArguments("exportUri" in from ? { ...this.inputs, exportUri: from.exportUri } : { ...this.inputs, readPercent: 1 }));
   }
 
   /**
@@ -115,12 +140,18 @@ export class LocalLake {
   }
 
   async loadSnapshot(exportUri: string): Promise<JobResult> {
-    return this.expectSuccess("load_snapshot", await this.spark.job("load_snapshot", [...this.commonArgs(), "--export_uri", exportUri]));
+    return this.expectSuccess("load_snapshot", await this.spark.job("load_snapshot", this.loadSnapshotArgv(exportUri)));
   }
 
   async compact(): Promise<CompactSummary> {
-    const result = this.expectSuccess("compact", await this.spark.job("compact", this.compactArgs()));
+    const result = this.expectSuccess("compact", await this.spark.job("compact", this.compactArgv()));
     return summaryOf(result.output);
+  }
+
+  /** Snapshot expiry, file and delete rewrites, orphan removal, tombstone and ledger pruning: its JSON summary line. */
+  async maintain(): Promise<string> {
+    const result = this.expectSuccess("maintenance", await this.spark.job("maintenance", this.maintenanceArgv()));
+    return lastJsonLine(result.output);
   }
 
   /**
@@ -128,19 +159,20 @@ export class LocalLake {
    * dies, so it should not be the shared one (a warmed-up spare saves the wait for a new JVM).
    */
   async compactKilledAt(point: "after_ledger" | "after_tombstones" | "before_commit" | "after_commit", runner: SparkRunner): Promise<JobResult> {
-    const result = await runner.jobThatExits("compact", [...this.compactArgs(), "--fail_at", point]);
+    const result = await runner.jobThatExits("compact", [...this.compactArgv(), "--fail_at", point]);
     if (result.exitCode !== 137) throw new Error(`compaction with --fail_at ${point} exited ${result.exitCode}, expected 137:\n${result.output.slice(-3000)}`);
     return result;
   }
 
   async currentRows(): Promise<LakeRow[]> {
-    return this.spark.currentRows(this.database, this.table.tableName);
+    return this.spark.currentRows(this.sparkConf, this.database, this.table.tableName);
   }
 
   /** The generated <t>_live view SQL run on DuckDB over the current table and the delta objects. */
   async liveRows(): Promise<LakeRow[]> {
     const changes = changesTableDefinition(this.spec);
     return this.spark.liveView({
+      sparkConf: this.sparkConf,
       database: this.database,
       table: this.table.tableName,
       catalogDatabase: catalogName(this.database),
@@ -159,6 +191,11 @@ export class LocalLake {
     if (result.exitCode !== 0) throw new Error(`${script} exited ${result.exitCode}:\n${result.output.slice(-4000)}`);
     return result;
   }
+}
+
+/** A job's last JSON line (its summary). */
+export function lastJsonLine(output: string): string {
+  return output.split("\n").filter((l) => l.startsWith("{")).pop() ?? "";
 }
 
 /** The compaction's one-line JSON summary. */

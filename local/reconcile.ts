@@ -28,8 +28,7 @@ export type ReconcileSource = { readonly scan: true } | { readonly exportUri: st
 
 /** Runs reconcile.py against a scan or an export directory, in the shared Spark session. */
 export async function reconcileLake(lake: LocalLake, from: ReconcileSource): Promise<ReconcileReport> {
-  const source = "exportUri" in from ? ["--export_uri", from.exportUri] : ["--scan", "true", "--read_percent", "1.0", "--scan_segments", "2"];
-  const result = await lake.run("reconcile", [...lake.commonArgs(), ...source]);
+  const result = await lake.run("reconcile", lake.reconcileArgv(from));
   const lines = result.output.split("\n");
   const summary = lines.find((l) => l.startsWith("reconcile: "));
   const json = lines.filter((l) => l.startsWith("{")).pop();

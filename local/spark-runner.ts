@@ -1,7 +1,9 @@
 /**
  * Runs the Glue scripts with local Spark: a long-lived Python process
  * (local/spark_runner.py) that keeps one SparkSession and calls each script's
- * main() with the same `--key value` arguments Glue passes. A job that is
+ * main() with the same `--key value` arguments Glue passes. The session is the
+ * one the job's Glue `--conf` argument describes (GlueCatalog + S3FileIO on the
+ * emulator); a lake with another warehouse gets a new session. A job that is
  * meant to die (the compaction's --fail_at hook) ends its process; the next
  * request starts a new one.
  */
@@ -27,6 +29,8 @@ export interface LakeRow {
 }
 
 export interface LiveViewRequest {
+  /** The lake's Glue `--conf` value (icebergSparkConf). */
+  readonly sparkConf: string;
   readonly database: string;
   readonly table: string;
   readonly catalogDatabase: string;
@@ -49,9 +53,11 @@ export class SparkProcessExited extends Error {
 
 type Pending = { resolve: (value: Record<string, unknown>) => void; reject: (error: Error) => void };
 
-/** The environment the scripts need: the emulator for boto3, the Iceberg jar, the scripts on PYTHONPATH. */
+/** The environment the scripts need: the emulator for boto3 and Iceberg, the Iceberg jars, the scripts on PYTHONPATH. */
 export function sparkEnv(endpoint: string): NodeJS.ProcessEnv {
-  if (!process.env.ICEBERG_JAR) throw new Error("ICEBERG_JAR is not set: run `source scripts/env.sh` (and ./scripts/setup.sh once)");
+  for (const jar of ["ICEBERG_JAR", "ICEBERG_AWS_JAR"]) {
+    if (!process.env[jar]) throw new Error(`${jar} is not set: run \`source scripts/env.sh\` (and ./scripts/setup.sh once)`);
+  }
   const glueScripts = path.join(REPO_ROOT, "glue-scripts");
   return {
     ...process.env,
@@ -73,10 +79,7 @@ export class SparkRunner {
   /** Processes started, for the figures: each one is a JVM start. */
   starts = 0;
 
-  constructor(
-    private readonly endpoint: string,
-    readonly warehouse: string,
-  ) {}
+  constructor(private readonly endpoint: string) {}
 
   /** Runs a Glue script's main(argv) in the shared session. */
   async job(script: GlueScript, argv: readonly string[]): Promise<JobResult> {
@@ -85,13 +88,14 @@ export class SparkRunner {
   }
 
   /** `_key`, `_seq`, `item` of every row of lake.<database>.<table>_current (empty when it does not exist). */
-  async currentRows(database: string, table: string): Promise<LakeRow[]> {
-    return (await this.request({ op: "current", database, table })).rows as LakeRow[];
+  async currentRows(sparkConf: string, database: string, table: string): Promise<LakeRow[]> {
+    return (await this.request({ op: "current", spark_conf: sparkConf, database, table })).rows as LakeRow[];
   }
 
   async liveView(req: LiveViewRequest): Promise<LakeRow[]> {
     const res = await this.request({
       op: "live",
+      spark_conf: req.sparkConf,
       database: req.database,
       table: req.table,
       catalog_database: req.catalogDatabase,
@@ -103,9 +107,9 @@ export class SparkRunner {
     return res.rows as LakeRow[];
   }
 
-  /** Starts the process and its session now, so that a later job does not wait for the JVM. */
-  async warmUp(): Promise<void> {
-    await this.request({ op: "ping" });
+  /** Starts the process and the session for a lake's `--conf` now, so that a later job does not wait for the JVM. */
+  async warmUp(sparkConf: string): Promise<void> {
+    await this.request({ op: "ping", spark_conf: sparkConf });
   }
 
   /** Runs a job that is meant to end the process (the compaction's --fail_at hook exits with 137). */
@@ -147,7 +151,7 @@ export class SparkRunner {
   private ensureStarted(): ManagedChild {
     if (this.child) return this.child;
     this.starts++;
-    const child = startChild("local spark", venvPython(), [path.join(REPO_ROOT, "local", "spark_runner.py"), this.warehouse], {
+    const child = startChild("local spark", venvPython(), [path.join(REPO_ROOT, "local", "spark_runner.py")], {
       cwd: REPO_ROOT,
       env: sparkEnv(this.endpoint),
       stdio: ["pipe", "pipe", "pipe", "pipe"],

@@ -3,8 +3,11 @@ pipeline pays for the JVM once instead of once per job.
 
 Protocol: one JSON request per line on stdin, one JSON response per line on file descriptor 3.
   {"op": "job", "script": "compact", "argv": [...]}      → {"ok", "exit_code", "output"}
-  {"op": "current", "database", "table"}                  → {"ok", "rows": [{"_key","_seq","item"}]}
-  {"op": "live", "database", "table", "sql", "changes_uri"} → {"ok", "rows": [{"_key","_seq","item","_source"}]}
+  {"op": "current", "spark_conf", "database", "table"}    → {"ok", "rows": [{"_key","_seq","item"}]}
+  {"op": "live", "spark_conf", "database", "table", "sql", "changes_uri"} → {"ok", "rows": [{"_key","_seq","item","_source"}]}
+  {"op": "ping", "spark_conf"?}                           → {"ok"}
+The session is the deployed jobs' (Glue's `--conf` argument, from a job's argv or `spark_conf`); a request
+with another `--conf` (another lake's warehouse) gets a new session in the same JVM.
 A job that calls os._exit (the compaction's --fail_at hook) ends this process: the client starts a new one.
 """
 from __future__ import annotations
@@ -21,25 +24,37 @@ import tempfile
 import traceback
 
 from dynamodb_lake import storage
-from dynamodb_lake.session import EXTENSIONS, build_session, catalog_conf
+from dynamodb_lake.session import CATALOG, SPARK_CONF_ENV, build_session, parse_spark_conf
 
 
-def session(warehouse: str):
-    """The jobs' own session settings, plus the catalog's table cache off: other processes (a killed
-    compaction) commit to the same tables between requests."""
-    from pyspark.sql import SparkSession
+class Sessions:
+    """The session for the `--conf` of the latest request."""
 
-    os.environ.setdefault("SPARK_LOG_LEVEL", "ERROR")
-    builder = (SparkSession.builder.appName("dynamodb-lake-local").master("local[2]")
-               .config("spark.sql.extensions", EXTENSIONS).config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "4").config("spark.sql.catalog.lake.cache-enabled", "false"))
-    if os.environ.get("ICEBERG_JAR"):
-        builder = builder.config("spark.jars", os.environ["ICEBERG_JAR"])
-    for key, value in catalog_conf("hadoop", warehouse).items():
-        builder = builder.config(key, value)
-    builder.getOrCreate()
-    # The jobs call build_session themselves; it returns this session.
-    return build_session("hadoop", warehouse, "dynamodb-lake-local")
+    def __init__(self):
+        self.spark = None
+        self.conf_text = ""
+
+    def get(self, conf_text: str):
+        if not conf_text:
+            raise ValueError("the request names no Glue --conf value (spark_conf, or --conf in a job's argv)")
+        if self.spark is not None and conf_text != self.conf_text:
+            self.spark.stop()
+            self.spark = None
+        if self.spark is None:
+            os.environ[SPARK_CONF_ENV] = conf_text
+            warehouse = parse_spark_conf(conf_text).get(f"{CATALOG}.warehouse", "")
+            os.environ.setdefault("SPARK_LOG_LEVEL", "ERROR")
+            # The catalog's table cache off: other processes (a killed compaction) commit to the same tables
+            # between requests, and each Glue job run starts with a fresh catalog anyway.
+            self.spark = build_session("glue", warehouse, "dynamodb-lake-local", local_cores=2, shuffle_partitions=4,
+                                       extra={f"{CATALOG}.cache-enabled": "false"})
+            self.conf_text = conf_text
+        return self.spark
+
+
+def job_conf(argv: list[str]) -> str:
+    """The value of the job's `--conf` argument, as Glue reads it."""
+    return argv[argv.index("--conf") + 1] if "--conf" in argv[:-1] else ""
 
 
 def run_job(script: str, argv: list[str]) -> dict:
@@ -140,24 +155,25 @@ def live_view(spark, request: dict) -> list[dict]:
 
 
 def main() -> int:
-    warehouse = sys.argv[1]
     responses = os.fdopen(3, "w", encoding="utf-8")
-    spark = None
+    sessions = Sessions()
     for line in sys.stdin:
         if not line.strip():
             continue
         request = json.loads(line)
         try:
-            if spark is None:
-                spark = session(warehouse)
             op = request["op"]
             if op == "job":
+                sessions.get(job_conf(request["argv"]))
                 response = run_job(request["script"], request["argv"])
             elif op == "current":
+                spark = sessions.get(request.get("spark_conf", ""))
                 response = {"ok": True, "rows": table_rows(spark, request["database"], request["table"], ["_key", "_seq", "item"])}
             elif op == "live":
-                response = {"ok": True, "rows": live_view(spark, request)}
+                response = {"ok": True, "rows": live_view(sessions.get(request.get("spark_conf", "")), request)}
             elif op == "ping":
+                if request.get("spark_conf"):
+                    sessions.get(request["spark_conf"])
                 response = {"ok": True}
             else:
                 response = {"ok": False, "error": f"unknown op {op!r}"}

@@ -26,7 +26,7 @@ after(async () => {
 });
 
 function reconcileScript(lake: LocalLake, exportUri: string): { code: number | null; summary: string; details: { kind: string; _key: string }[] } {
-  const run = spawnSync(path.join(REPO_ROOT, "scripts", "reconcile.sh"), ["--endpoint", env.moto.endpoint, ...lake.commonArgs(), "--export_uri", exportUri], {
+  const run = spawnSync(path.join(REPO_ROOT, "scripts", "reconcile.sh"), ["--endpoint", env.moto.endpoint, ...lake.reconcileArgv({ exportUri })], {
     cwd: REPO_ROOT,
     env: sparkEnv(env.moto.endpoint),
     encoding: "utf8",
