@@ -167,7 +167,8 @@ void describe("LakeBucket (Pulumi mocks)", () => {
     await name;
     // The name output carries the configuration resources as dependencies, so users of it are created after them.
     const deps = await (lake.bucketName as unknown as { resources(): Promise<Set<pulumi.Resource>> }).resources();
-    const names = [...deps].map((r) => (r as unknown as { __name: string }).__name).sort();
+    // A resource's logical name is the last part of its URN.
+    const names = (await Promise.all([...deps].map((r) => valueOf(r.urn)))).map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort();
     assert.deepEqual(names, ["lake", "lake-encryption", "lake-lifecycle", "lake-policy", "lake-versioning"]);
   });
 

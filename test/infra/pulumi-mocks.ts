@@ -196,7 +196,11 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return (output as unknown as { promise(): Promise<T> }).promise();
 }
 
-/** Waits until the component and every resource below it is registered with the (mock) engine. */
+/**
+ * Waits until the component and every resource below it is registered with the (mock) engine.
+ * The SDK has no public list of a component's children (and the mock engine is not told parents),
+ * so this one walk reads its internal `__childResources`.
+ */
 export async function settled(resource: pulumi.Resource): Promise<void> {
   const all: pulumi.Resource[] = [];
   const walk = (r: pulumi.Resource): void => {
@@ -264,18 +268,22 @@ export function carriesMessage(message: string): (error: unknown) => boolean {
  * A transformation for a component's options that records the dependencies each child declares
  * (`dependsOn`, by logical name): ordering a test cannot see from registration order alone.
  */
-export function dependencyRecorder(): { transformation: pulumi.ResourceTransformation; dependsOn: Map<string, string[]> } {
-  const dependsOn = new Map<string, string[]>();
-  const nameOf = (r: pulumi.Resource): string => (r as unknown as { __name: string }).__name;
-  const transformation: pulumi.ResourceTransformation = ({ name, opts }) => {
-    const deps = opts.dependsOn === undefined ? [] : ([] as pulumi.Input<pulumi.Resource>[]).concat(opts.dependsOn as pulumi.Input<pulumi.Resource>[]);
-    dependsOn.set(
+export function dependencyRecorder(): { transformation: pulumi.ResourceTransformation; dependsOn: { get(name: string): string[] | undefined } } {
+  // The transformation sees every resource of the component (it is inherited by children) with its name,
+  // so a dependency is named by what the transformation was told, not by SDK internals.
+  const names = new Map<pulumi.Resource, string>();
+  const deps = new Map<string, pulumi.Resource[]>();
+  const transformation: pulumi.ResourceTransformation = ({ resource, name, opts }) => {
+    names.set(resource, name);
+    const declared = opts.dependsOn === undefined ? [] : ([] as pulumi.Input<pulumi.Resource>[]).concat(opts.dependsOn as pulumi.Input<pulumi.Resource>[]);
+    deps.set(
       name,
-      deps.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)).map(nameOf),
+      declared.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)),
     );
     return undefined;
   };
-  return { transformation, dependsOn };
+  const nameOf = (r: pulumi.Resource): string => names.get(r) ?? "(a resource outside the recorded component)";
+  return { transformation, dependsOn: { get: (name) => deps.get(name)?.map(nameOf) } };
 }
 
 /** A resource whose registration waits until `open()`: proves what is ordered after it. */
