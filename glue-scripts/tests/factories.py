@@ -10,10 +10,9 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from dynamodb_lake import args as job_args
-
 import compact
 import load_snapshot
+from dynamodb_lake import args as job_args
 
 SEQ0 = 10**20  # a 21-digit stream SequenceNumber
 
@@ -75,7 +74,7 @@ def write_export(root: str, export_id: str, items: list[dict], export_time: str 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _job_arguments_process() -> subprocess.Popen:
     """scripts/job-arguments.ts, started once per test session: the deployed jobs' argument builder."""
     node = shutil.which("node")
@@ -87,7 +86,7 @@ def _job_arguments_process() -> subprocess.Popen:
     return process
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _job_arguments(job: str, inputs_json: str) -> tuple[tuple[str, str], ...]:
     process = _job_arguments_process()
     assert process.stdin is not None and process.stdout is not None

@@ -1,6 +1,8 @@
 """The job argument contract: every argument a deployed job gets (infra/glue-job-arguments.ts, which the
 components, the local pipeline and these tests all use) is declared by its script, and every argument the
 script requires is passed."""
+from typing import Any
+
 import pytest
 
 import compact
@@ -14,7 +16,7 @@ SCRIPTS = {"load_snapshot": load_snapshot, "compact": compact, "maintenance": ma
 DEPLOYED = {"tableName": "Orders", "database": "lake_db", "bucket": "lake-bucket", "region": "eu-west-1",
             "keySchema": "pk:S,sk:N", "declaredColumns": {"price": "decimal(38,2)"}}
 # Each job in every shape the components and the operator tool give it.
-CASES = [
+CASES: list[tuple[str, dict[str, Any]]] = [
     ("load_snapshot", {"tableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders"}),
     ("load_snapshot", {"tableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders", "repair": True}),
     ("load_snapshot", {"mode": "glue", "readPercent": 0.5, "buckets": 64}),
