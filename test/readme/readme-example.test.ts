@@ -1,6 +1,6 @@
 /**
- * The README's "Reusing the components" example must compile against the package as it is:
- * a stale example is the first thing a new user copies.
+ * The README's examples ("Reusing the components", "A table in another account") must compile
+ * against the package as it is: a stale example is the first thing a new user copies.
  */
 import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,33 +16,35 @@ function typescriptBlocks(markdown: string): string[] {
 }
 
 describe("README", () => {
-  it("has a TypeScript example of reusing the components, and it typechecks", () => {
+  it("has TypeScript examples (reusing the components, a table in another account), and each typechecks", () => {
     // Prepare
     const blocks = typescriptBlocks(readFileSync(join(ROOT, "README.md"), "utf8"));
-    assert.equal(blocks.length, 1, "expected exactly one ```ts block in README.md");
+    assert.equal(blocks.length, 2, "expected exactly two ```ts blocks in README.md");
     const dir = mkdtempSync(join(tmpdir(), "readme-example-"));
-    const file = join(dir, "example.ts");
-    writeFileSync(file, blocks[0] ?? "");
     try {
-      // Act
-      const program = ts.createProgram([file], {
-        strict: true,
-        noEmit: true,
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.CommonJS,
-        moduleResolution: ts.ModuleResolutionKind.Node10,
-        esModuleInterop: true,
-        skipLibCheck: true,
-        types: ["node"],
-        typeRoots: [join(ROOT, "node_modules", "@types")],
-        baseUrl: ROOT,
-        paths: { "dynamodb-lake": ["infra/index.ts"], "*": ["node_modules/*"] },
+      blocks.forEach((block, i) => {
+        const file = join(dir, `example-${i}.ts`);
+        writeFileSync(file, block);
+        // Act
+        const program = ts.createProgram([file], {
+          strict: true,
+          noEmit: true,
+          target: ts.ScriptTarget.ES2022,
+          module: ts.ModuleKind.CommonJS,
+          moduleResolution: ts.ModuleResolutionKind.Node10,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          types: ["node"],
+          typeRoots: [join(ROOT, "node_modules", "@types")],
+          baseUrl: ROOT,
+          paths: { "dynamodb-lake": ["infra/index.ts"], "*": ["node_modules/*"] },
+        });
+        const problems = ts
+          .getPreEmitDiagnostics(program)
+          .map((d) => `${d.file ? `${d.file.fileName}:` : ""} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+        // Assess
+        assert.deepEqual(problems, [], `README ts block ${i + 1}`);
       });
-      const problems = ts
-        .getPreEmitDiagnostics(program)
-        .map((d) => `${d.file ? `${d.file.fileName}:` : ""} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
-      // Assess
-      assert.deepEqual(problems, []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
