@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Sequence
+from collections.abc import Sequence
 
 COMMON = (
     ("--table_name", None, "source DynamoDB table name (required)"),
@@ -12,6 +12,7 @@ COMMON = (
     ("--warehouse", None, "Iceberg warehouse: s3://…/warehouse/, file://… or a path (required)"),
     ("--key_schema", None, "key attributes, e.g. pk:S,sk:N or sk:N:decimal(38,6) (required)"),
     ("--declared_columns", "{}", 'JSON object of attribute → Athena type, e.g. {"price":"decimal(38,2)"}'),
+    # Read by load_snapshot only (a compaction keeps the table's bucket count).
     ("--buckets", "16", "bucket(N, _key) partitions, used when the table is created"),
     ("--region", "", "AWS region for boto3 calls; empty means the environment's"),
 )

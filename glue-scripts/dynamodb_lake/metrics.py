@@ -3,7 +3,9 @@ from __future__ import annotations
 
 NAMESPACE = "DynamoDbLake"
 _METRICS = (("files", "DeltaFiles", "Count"), ("records", "DeltaRecords", "Count"), ("applied", "ItemsApplied", "Count"),
-            ("deleted", "ItemsDeleted", "Count"), ("quarantined", "FilesQuarantined", "Count"), ("bytes", "DeltaBytes", "Bytes"))
+            ("deleted", "ItemsDeleted", "Count"), ("quarantined", "FilesQuarantined", "Count"), ("bytes", "DeltaBytes", "Bytes"),
+            # Files found by a sweep that landed beyond --lateness_hours: merged, but worth an alarm.
+            ("late_files", "LateFiles", "Count"))
 
 
 def metric_data(table_name: str, summary: dict) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from urllib.parse import unquote, urlparse
 
 
@@ -33,7 +33,7 @@ def endpoint_url() -> str | None:
     return os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
 
 
-@lru_cache(maxsize=None)
+@cache
 def s3_client():
     import boto3
     from botocore.config import Config
@@ -51,25 +51,33 @@ def join(base: str, *parts: str) -> str:
     return out
 
 
-def list_objects(uri: str) -> list[ObjectInfo]:
-    """Every object under uri, recursively, sorted by URI (folder markers skipped)."""
+def list_objects(uri: str, start_after: str = "") -> list[ObjectInfo]:
+    """Every object under uri, recursively, sorted by URI (folder markers skipped); with start_after, only
+    those whose key relative to uri sorts after it (S3 StartAfter: the listing skips the keys before)."""
     if is_s3(uri):
         bucket, prefix = split_s3(uri)
         scheme = uri.split("://", 1)[0]
         if prefix and not prefix.endswith("/"):
             prefix += "/"
         out = []
-        for page in s3_client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        options = {"StartAfter": prefix + start_after} if start_after else {}
+        for page in s3_client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix, **options):
             for obj in page.get("Contents", []):
                 if not obj["Key"].endswith("/"):
                     out.append(ObjectInfo(f"{scheme}://{bucket}/{obj['Key']}", int(obj["Size"]),
                                           int(obj["LastModified"].timestamp() * 1000)))
         return sorted(out, key=lambda o: o.uri)
-    root = local_path(uri)
+    root = local_path(uri).rstrip("/")
     prefix = "file://" if uri.startswith("file:") else ""
     out = []
-    for folder, _dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root):
+        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        rel_folder = "" if rel_folder == "." else rel_folder + "/"
+        # A folder whose every key sorts before start_after is not entered.
+        dirs[:] = [d for d in dirs if f"{rel_folder}{d}/" >= start_after[:len(rel_folder) + len(d) + 1]]
         for name in files:
+            if rel_folder + name <= start_after:
+                continue
             path = os.path.join(folder, name)
             stat = os.stat(path)
             out.append(ObjectInfo(prefix + path, stat.st_size, int(stat.st_mtime * 1000)))

@@ -150,7 +150,10 @@ def current_snapshot_id(spark, table: str) -> int | None:
     return rows[0].snapshot_id if rows else None
 
 
-def snapshot_summary(spark, table: str, snapshot_id: int) -> dict[str, str]:
+def snapshot_summary(spark, table: str, snapshot_id: int | None) -> dict[str, str]:
+    """The summary of one snapshot; {} for a table without snapshots (snapshot_id None)."""
+    if snapshot_id is None:
+        return {}
     rows = spark.sql(f"SELECT summary FROM {table}.snapshots WHERE snapshot_id = {int(snapshot_id)}").collect()
     return dict(rows[0].summary) if rows else {}
 

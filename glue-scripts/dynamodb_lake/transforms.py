@@ -1,4 +1,4 @@
-"""Pure DataFrame → DataFrame steps and the MERGE statements of the compaction."""
+"""Pure DataFrame → DataFrame steps and the SQL statements of the compaction."""
 from __future__ import annotations
 
 from pyspark.sql import DataFrame, Window
@@ -42,6 +42,37 @@ def latest_per_key(raw: DataFrame) -> DataFrame:
     order = Window.partitionBy("_key").orderBy(F.col("_seq").desc(), F.col("_event_id").asc_nulls_last(),
                                                  F.col("_op").asc())
     return raw.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
+
+
+# ApproximateCreationDateTime is whole seconds, rounded down: a change stamped ts_ms happened before ts_ms + 1000.
+ROUNDING_MS = 1000
+
+
+def reflected_by_snapshot(horizon_ms: int) -> str:
+    """The snapshot-horizon rule, the one definition the compaction uses (the live view in infra/views states
+    the same): a snapshot with horizon T already reflects a change stamped ts_ms when ts_ms + 1000 <= T."""
+    return f"`_ts_ms` + {ROUNDING_MS} <= {int(horizon_ms)}"
+
+
+def after_horizon(raw: DataFrame, horizon_ms: int | None) -> tuple[DataFrame, DataFrame | None]:
+    """Raw rows → (rows the snapshot does not reflect, the ones it does); all of them without a snapshot."""
+    if horizon_ms is None:
+        return raw, None
+    reflected = reflected_by_snapshot(horizon_ms)
+    return raw.where(f"NOT ({reflected})"), raw.where(reflected)
+
+
+def touched_buckets_sql(batch_view: str, buckets: int) -> str:
+    """The buckets a batch touches, and whether any of its rows there is a delete."""
+    return (f"SELECT lake.system.bucket({int(buckets)}, `_key`) AS b, max(`_op` = 'D') AS d "
+            f"FROM {batch_view} GROUP BY 1")
+
+
+def change_counts_sql(source_view: str, target: str, predicate: str) -> str:
+    """How many upserts and deletes of the batch will change the target (the MERGE's own condition)."""
+    return ("SELECT count_if(s.`_op` = 'U' AND (t.`_seq` IS NULL OR s.`_seq` > t.`_seq`)) AS applied, "
+            "count_if(s.`_op` = 'D' AND s.`_seq` > t.`_seq`) AS deleted "
+            f"FROM {source_view} s LEFT JOIN {target} t ON t.`_key` = s.`_key`{predicate}")
 
 
 def bucket_predicate(alias: str, buckets: int, bucket_ids: list[int]) -> str:

@@ -1,8 +1,9 @@
 """pyspark.testing.assertDataFrameEqual without pandas.
 
-pyspark.testing's package __init__ also imports the pandas-on-Spark helpers (pandas and pyarrow), which
-neither the Glue jobs nor these tests use; pyspark.testing.utils itself works without them. When the
-package import fails for that reason, the package is registered bare so that .utils can load.
+pyspark.testing's package __init__ and assertDataFrameEqual itself import the pandas-on-Spark helpers
+(pandas and pyarrow), which neither the Glue jobs nor these tests use; pyspark.testing.utils works without
+them. When they do not import (pandas missing, or a NumPy 2 that PySpark 3.5's pandas API fails under with
+AttributeError), pyspark.pandas is marked absent, so those imports raise ImportError, which PySpark handles.
 """
 import os
 import sys
@@ -10,6 +11,11 @@ import types
 
 import pyspark
 
+try:
+    import pyspark.pandas  # noqa: F401
+except (ImportError, AttributeError):
+    sys.modules["pyspark.pandas"] = None  # type: ignore[assignment]  # None: `import` raises ImportError
+    sys.modules.pop("pyspark.testing", None)
 try:
     import pyspark.testing  # noqa: F401
 except ImportError:

@@ -1,10 +1,10 @@
-"""Job arguments, schema parsing, catalog configuration, ledger bookkeeping and small pure helpers."""
+"""Job arguments, schema parsing, catalog configuration and small pure helpers (the ledger: test_ledger.py)."""
 import pytest
 
 import compact
 import maintenance
 from dynamodb_lake import args as job_args
-from dynamodb_lake import ledger, metrics, scan
+from dynamodb_lake import metrics, scan
 from dynamodb_lake.schema import parse_declared, parse_key_schema, table_schema
 
 BASE = ["--table_name", "Orders", "--database", "db", "--warehouse", "/w", "--key_schema", "pk:S"]
@@ -47,13 +47,6 @@ def test_declared_columns_map_athena_types():
         table_schema("pk:S", '{"_seq":"string"}')
 
 
-def test_ledger_keeps_only_consumed_files_that_still_exist():
-    first = ledger.build(None, None, {"a": 1, "b": 2}, ["a", "b"], [], "r1", 1)
-    second = ledger.build(first, "u1", {"b": 2, "c": 3}, ["c"], ["c"], "r2", 2)
-    assert second["consumed"] == {"b": 2, "c": 3}
-    assert (second["parent"], second["added"], second["quarantined"]) == ("u1", ["c"], ["c"])
-
-
 def test_expire_cutoff_never_passes_the_newest_ledger_commit():
     assert maintenance.expire_cutoff_ms(10 * 3_600_000, 2, None) == 8 * 3_600_000
     assert maintenance.expire_cutoff_ms(10 * 3_600_000, 2, 5 * 3_600_000) == 5 * 3_600_000
@@ -71,5 +64,5 @@ def test_metric_data_names():
     data = metrics.metric_data("Orders", {"files": 2, "quarantined": 1, "bytes": 10})
     assert {d["MetricName"]: d["Value"] for d in data} == {
         "DeltaFiles": 2.0, "DeltaRecords": 0.0, "ItemsApplied": 0.0, "ItemsDeleted": 0.0, "FilesQuarantined": 1.0,
-        "DeltaBytes": 10.0}
+        "DeltaBytes": 10.0, "LateFiles": 0.0}
     assert data[0]["Dimensions"] == [{"Name": "TableName", "Value": "Orders"}]

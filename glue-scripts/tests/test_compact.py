@@ -1,14 +1,16 @@
 """compact: latest wins by padded seq, deletes and tombstones, quarantine, overflow, exactly-once."""
 import json
 import os
+import pathlib
 import subprocess
 import sys
+import time
 
 import pytest
 
-from dynamodb_lake import ledger, tables
-from factories import (Lake, SimulatedKill, delta, item_text, key, kill_at, seq40, write_deltas, write_export,
-                       write_lines)
+import compact
+from dynamodb_lake import ledger, metrics, storage, tables
+from factories import Lake, SimulatedKill, delta, item_text, key, kill_at, seq40, write_deltas, write_export, write_lines
 
 N38 = "98765432109876543210987654321098765432"
 SHORT = "9" * 21            # a 21-digit SequenceNumber …
@@ -60,10 +62,11 @@ def test_latest_wins_with_duplicates_reorders_deletes_reinserts_ttl_and_seq_widt
     assert {r["_key"]: r["_seq"] for r in spark.table(lake.current.replace("_current", "_tombstones")).collect()} == {
         key("ttl"): seq40(40), "{}": "0" * 40}  # "{}": the snapshot horizon row
 
-    # Re-delivered lines under a new name and a late file with an older name: nothing goes back in time.
+    # Re-delivered lines under a new name and a late file with an older name (within --lateness_hours of the
+    # newest hour consumed, so this run's listing finds it): nothing goes back in time.
     write_deltas(hour(lake, "20", "12", "redelivery.gz"), [delta(20, "INSERT", "b", {"v": {"S": "b20"}}),
                                                            delta(10, "INSERT", "a", {"v": {"S": "a10"}})])
-    write_deltas(hour(lake, "19", "23", "late.gz"), [delta(35, "INSERT", "ttl", {"v": {"S": "stale"}}),
+    write_deltas(hour(lake, "20", "09", "late.gz"), [delta(35, "INSERT", "ttl", {"v": {"S": "stale"}}),
                                                      delta(5, "MODIFY", "keep", {"v": {"S": "older"}}),
                                                      delta(50, "MODIFY", "keep", {"v": {"S": "newer"}})])
     result = lake.compact(spark)
@@ -174,7 +177,7 @@ def test_killed_anywhere_then_rerun_neither_skips_nor_double_applies(spark, ware
         state = lake.items(spark)
         assert (key(d) in state, state[key(u)][0]) == ((False, seq40(base + 11)) if committed else (True, "0" * 40))
         # A late file with an older name lands before the rerun, and a re-delivered duplicate of the delete.
-        write_deltas(hour(lake, "19", "09", f"{step}-late.gz"), [delta(base + 9, "INSERT", d, {"late": {"S": "x"}}),
+        write_deltas(hour(lake, "20", "09", f"{step}-late.gz"), [delta(base + 9, "INSERT", d, {"late": {"S": "x"}}),
                                                                 delta(base + 12, "MODIFY", u, {"n": {"N": "2"}})])
         write_deltas(hour(lake, "20", "12", f"{step}-dup.gz"), [delta(base + 10, "REMOVE", d)])
         rerun = lake.compact(spark)
@@ -185,7 +188,7 @@ def test_killed_anywhere_then_rerun_neither_skips_nor_double_applies(spark, ware
     history = spark.sql(f"SELECT summary['dynamodb-lake.ledger'] AS l FROM {lake.current}.snapshots "
                         "WHERE summary['dynamodb-lake.ledger'] IS NOT NULL ORDER BY committed_at").collect()
     assert len(history) == ledgers  # one commit per completed run: a killed run left no half-commit
-    consumed = json.loads(open(history[-1].l).read())["consumed"]
+    consumed = json.loads(pathlib.Path(history[-1].l).read_text())["consumed"]
     assert len(consumed) == 12 and sorted(os.path.basename(f) for f in consumed)[:3] == ["0-dup.gz", "0-late.gz", "0.gz"]
 
 
@@ -250,3 +253,58 @@ def test_a_missing_ledger_stops_the_run_and_names_the_fix(tmp_path):
     with pytest.raises(ValueError, match="is missing.*run load_snapshot again"):
         ledger.read(str(tmp_path / "_lake" / "ledger" / "gone.json"))
     assert ledger.read("none") is None and ledger.read(None) is None
+
+
+def test_runs_list_a_window_and_a_sweep_merges_files_landing_beyond_it_once(spark, warehouse, database, tmp_path):
+    lake = loaded_lake(spark, tmp_path, database, warehouse, [{"pk": {"S": "a"}}])
+    now = time.time()
+
+    def compact_at(hours_later: float, fail=lambda _point: None) -> dict:
+        return compact.run(spark, lake.compact_args(), fail, say=lambda _line: None,
+                           clock=lambda: now + hours_later * 3600)
+
+    def landed(path: str, hours_ago: float) -> None:
+        os.utime(path, (now - hours_ago * 3600,) * 2)
+
+    history = [write_deltas(hour(lake, "20", f"{h:02d}", "h.gz"), [delta(10 + h, "MODIFY", f"h{h}", {})])
+               for h in range(6, 12)]
+    for path in history:
+        landed(path, 48)
+    first = compact_at(0)
+    assert (first["swept"], first["files"], first["late_files"]) == (True, 6, 0)
+    newest = ledger.read(tables.ledger_pointer(spark, lake.current).ledger)
+    assert newest is not None
+    # Long landed: covered by the sweep's closed mark; the ledger names only the window (from 11:00 - 3 h).
+    assert (newest["window_start"], sorted(newest["consumed"])) == (
+        "dt=2026-11-20/hour=08/", ["dt=2026-11-20/hour=08/h.gz", "dt=2026-11-20/hour=09/h.gz",
+                                   "dt=2026-11-20/hour=10/h.gz", "dt=2026-11-20/hour=11/h.gz"])
+
+    write_deltas(hour(lake, "20", "12", "new.gz"), [delta(30, "MODIFY", "a", {"v": {"S": "new"}})])
+    write_deltas(hour(lake, "20", "09", "within.gz"), [delta(31, "MODIFY", "w", {})])
+    beyond = write_deltas(hour(lake, "20", "05", "beyond.gz"), [delta(32, "MODIFY", "b", {})])
+    second = compact_at(1)
+    assert (second["swept"], second["files"], second["late_files"]) == (False, 2, 0)
+    assert key("b") not in lake.items(spark)  # under a key before the window: left to the sweep
+    assert compact_at(2)["files"] == 0
+
+    with pytest.raises(SimulatedKill):
+        compact_at(25, kill_at("before_commit"))
+    swept = compact_at(25)
+    assert (swept["swept"], swept["files"], swept["late_files"]) == (True, 1, 1)
+    assert json.loads(pathlib.Path(swept["ledger"]).read_text())["late"] == [storage.relative(lake.changes, beyond)]
+    assert metrics.metric_data("Orders", swept)[-1] == {
+        "MetricName": "LateFiles", "Dimensions": [{"Name": "TableName", "Value": "Orders"}], "Value": 1.0,
+        "Unit": "Count"}
+    assert (compact_at(26)["files"], compact_at(50)["files"]) == (0, 0)  # merged once, by the sweep or not at all
+    state = lake.items(spark)
+    assert sorted(state) == sorted([key("a"), key("w"), key("b"), *(key(f"h{h}") for h in range(6, 12))])
+    assert state[key("a")][0] == seq40(30)
+
+    # A re-snapshot restarts the bookkeeping: the next run lists and reads every file again.
+    write_export(str(tmp_path / "e2"), "two", [{"pk": {"S": "a"}, "v": {"S": "exported"}}], "2026-11-20T12:30:00.000Z")
+    lake.load(spark, str(tmp_path / "e2"))
+    restarted = compact_at(51)
+    assert (restarted["swept"], restarted["files"], restarted["late_files"]) == (True, 9, 0)
+    assert restarted["before_snapshot"] == 9  # every change is older than the new snapshot's horizon
+    assert lake.items(spark) == {key("a"): ("0" * 40, item_text("a", {"v": {"S": "exported"}}))}
+    assert compact_at(52)["files"] == 0
