@@ -72,9 +72,9 @@ def referenced_ledgers(spark, table: str) -> set[str]:
 def run(spark, args, say=print) -> dict:
     names = tables.names(args.database, args.table_name)
     if not tables.exists(spark, names.current):
-        result = {"job": "maintenance", "table": names.current, "status": "waiting for the snapshot"}
-        say(json.dumps(result))
-        return result
+        waiting = {"job": "maintenance", "table": names.current, "status": "waiting for the snapshot"}
+        say(json.dumps(waiting))
+        return waiting
     started, now_ms = time.time(), int(time.time() * 1000)
     older_than = float(args.older_than_hours)
     pointer = tables.ledger_pointer(spark, names.current)

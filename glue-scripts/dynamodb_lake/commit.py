@@ -9,7 +9,7 @@ thread, so the MERGE the callback runs commits on the thread that holds the prop
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 
 class _Callable:

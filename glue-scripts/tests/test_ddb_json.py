@@ -1,12 +1,13 @@
 """DynamoDB JSON → plain JSON with exact numbers, canonical keys and semantic item equality."""
 import json
+from typing import Any
 
 import pytest
 
 from dynamodb_lake import ddb_json
 
 N38 = "12345678901234567890123456789012345678"
-EVERY_TYPE = {
+EVERY_TYPE: dict[str, Any] = {
     "pk": {"S": "k1"}, "s": {"S": 'héllo "q"'}, "empty": {"S": ""}, "n38": {"N": N38},
     "pi": {"N": "3.1415926535897932384626433832795028841"}, "tiny": {"N": "-1E-130"},
     "b": {"B": "AAEC/w=="}, "t": {"BOOL": True}, "nul": {"NULL": True}, "ss": {"SS": ["a", "b"]},

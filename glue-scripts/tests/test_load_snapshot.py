@@ -1,13 +1,13 @@
 """load_snapshot: the AWS export layout → exact rows of <t>_current; folders of exports; re-snapshot."""
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from spark_assert import assertDataFrameEqual
 
 from dynamodb_lake import exports
 from factories import Lake, delta, write_deltas, write_export
+from spark_assert import assertDataFrameEqual
 from test_ddb_json import EVERY_TYPE, EVERY_TYPE_JSON, N38
 
 DECLARED = '{"n38":"decimal(38,0)","t":"boolean","s":"string","price":"decimal(38,2)"}'
@@ -16,7 +16,7 @@ EXPORT_DT = datetime(2026, 11, 20, 10, 0)  # the session time zone is UTC in tes
 
 
 def epoch_ms(naive_utc: datetime) -> int:
-    return int(naive_utc.replace(tzinfo=timezone.utc).timestamp() * 1000)
+    return int(naive_utc.replace(tzinfo=UTC).timestamp() * 1000)
 
 
 def every_type_lake(tmp_path, database, warehouse):
@@ -64,7 +64,8 @@ def test_export_folder_picks_the_newest_completed_export(tmp_path):
     open(os.path.join(in_progress, "part.json.gz"), "wb").close()
     found = exports.find_export(root)
     assert (found.directory, found.export_ms, found.item_count) == (newest, epoch_ms(datetime(2026, 11, 2)), 1)
-    assert found.data_files == (os.path.join(newest, "data", "new-0000.json.gz"), os.path.join(newest, "data", "new-0001.json.gz"))
+    assert found.data_files == (os.path.join(newest, "data", "new-0000.json.gz"),
+                                os.path.join(newest, "data", "new-0001.json.gz"))
 
 
 def test_export_folder_without_a_completed_export_names_the_fix(tmp_path):

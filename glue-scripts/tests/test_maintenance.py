@@ -3,6 +3,8 @@ prunes tombstones past retention, deletes unreferenced ledger objects; the table
 import os
 import time
 
+import pytest
+
 import maintenance
 from dynamodb_lake import args as job_args
 from dynamodb_lake import tables
@@ -16,10 +18,8 @@ def test_maintenance_keeps_items_and_bookkeeping(spark, warehouse, database, tmp
     write_deltas(os.path.join(lake.changes, "1.gz"), [delta(10, "REMOVE", "k1"), delta(11, "MODIFY", "k2", {})])
     lake.compact(spark)
     write_deltas(os.path.join(lake.changes, "2.gz"), [delta(20, "REMOVE", "k3"), delta(21, "MODIFY", "k4", {})])
-    try:
+    with pytest.raises(SimulatedKill):
         lake.compact(spark, fail=kill_at("after_ledger"))
-    except SimulatedKill:
-        pass
     lake.compact(spark)
     items = lake.items(spark)
     ledger_dir = tmp_path / "_lake" / "Orders" / "ledger"

@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import time
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from factories import Lake
 from moto_server import MotoServer, apply_env, clients
 from test_ddb_json import EVERY_TYPE, N38
 
-ITEMS = [
+ITEMS: list[dict[str, Any]] = [
     {**EVERY_TYPE, "pk": {"S": "k1"}, "sk": {"N": "1"}},
     {"pk": {"S": "k2"}, "sk": {"N": N38}, "price": {"N": "0.000000000000000000000000000000000001"}},
     {"pk": {"S": "k3"}, "sk": {"N": "-5"}, "blob": {"B": "AAEC/w=="}, "ns": {"NS": ["3", "1", "2"]}},

@@ -1,6 +1,7 @@
 """Contract-1 parsing, gzip detection, bad lines, overflow pointers, export lines."""
 import gzip
 import json
+import pathlib
 
 import pytest
 
@@ -71,13 +72,13 @@ def test_overflow_pointer_is_replaced_by_the_whole_record(tmp_path):
     whole = delta(9, "MODIFY", "big", {"blob": {"S": "x" * 5000}})
     (tmp_path / "o.json").write_text(json.dumps(whole))
     pointer = {**whole, "new_image": None, "old_image": None, "overflow": f"file://{tmp_path}/o.json"}
-    out = list(records.delta_rows("f", lines(pointer), SCHEMA, records_read := lambda u: open(u[7:], "rb").read()))
-    assert records_read and out[0][1][2] == json.dumps(whole["new_image"], sort_keys=True, separators=(",", ":"))
+    out = list(records.delta_rows("f", lines(pointer), SCHEMA, lambda u: pathlib.Path(u[7:]).read_bytes()))
+    assert out[0][1][2] == json.dumps(whole["new_image"], sort_keys=True, separators=(",", ":"))
     mismatched = {**pointer, "seq": seq40(10)}
-    out = list(records.delta_rows("f", lines(mismatched), SCHEMA, lambda u: open(u[7:], "rb").read()))
+    out = list(records.delta_rows("f", lines(mismatched), SCHEMA, lambda u: pathlib.Path(u[7:]).read_bytes()))
     assert out[-1][1]["error_count"] == 1 and "holds seq" in out[-1][1]["errors"][0]
     missing = {**pointer, "overflow": f"file://{tmp_path}/absent.json"}
-    out = list(records.delta_rows("f", lines(missing), SCHEMA, lambda u: open(u[7:], "rb").read()))
+    out = list(records.delta_rows("f", lines(missing), SCHEMA, lambda u: pathlib.Path(u[7:]).read_bytes()))
     assert "unreadable" in out[-1][1]["errors"][0]
 
 
