@@ -31,6 +31,11 @@ value or an item whose newer change was lost); those are safe, since a change ap
 is newer than the row's and snapshot rows carry seq 0…0. T is also written as the horizon row of
 <t>_tombstones (_key "{}", which no real key is) for the <t>_live view. A manifest-less export
 directory (an emulator's) has no known T: T = 0, nothing is skipped.
+
+Export lines are parsed in the JVM (the jar built from jvm/, passed to Glue with --extra-jars; see
+dynamodb_lake/jvm_rows.py) into exactly the rows the Python parser (records.export_rows) makes; a line it
+does not reproduce exactly, or a bad one, makes the load start over with the Python parser, which loads it
+as before or names the bad file and line. Without the jar, and in scan mode, Python parses.
 """
 from __future__ import annotations
 
@@ -41,7 +46,7 @@ import time
 from pyspark.sql import functions as F
 
 from dynamodb_lake import args as job_args
-from dynamodb_lake import exports, records, scan, storage, tables
+from dynamodb_lake import exports, jvm_rows, records, scan, tables
 from dynamodb_lake.ledger import LEDGER_PROPERTY, NO_LEDGER, RESTART_PROPERTY
 from dynamodb_lake.schema import TableSchema, table_schema
 from dynamodb_lake.session import build_session
@@ -62,30 +67,15 @@ SPECIFIC = (
 
 
 def export_raw_rows(spark, export: exports.Export, schema: TableSchema):
-    export_ms, env = export.export_ms, storage.driver_env()
-    files = list(export.data_files)
-
-    def file_rows(uri: str):
-        storage.use_env(env)
-        return records.export_rows(uri, storage.read_bytes(uri), schema, export_ms)
-
-    return spark.sparkContext.parallelize(files, len(files)).flatMap(file_rows)
+    """The Python parser: records.export_rows per file."""
+    export_ms = export.export_ms
+    return exports.parse_files(spark, export.data_files,
+                               lambda uri, data: records.export_rows(uri, data, schema, export_ms))
 
 
 def scan_raw_rows(spark, table_name: str, schema: TableSchema, read_percent: float, segments: int, region: str):
-    client = scan.dynamodb_client(region)
-    description = client.describe_table(TableName=table_name)["Table"]
-    total = segments or 4 * spark.sparkContext.defaultParallelism
-    per_segment = scan.read_capacity(description) * read_percent / total
-    # The horizon is the scan's start: a change before it is in the scan (later ones may be too).
-    snapshot_ms, env = int(time.time() * 1000), storage.driver_env()
-
-    def segment_rows(segment: int):
-        storage.use_env(env)
-        for item in scan.scan_segment(table_name, segment, total, per_segment, region):
-            yield records.item_row(item, schema, snapshot_ms)
-
-    return spark.sparkContext.parallelize(range(total), total).flatMap(segment_rows), snapshot_ms, total
+    items, snapshot_ms, total = scan.scan_items(spark, table_name, read_percent, segments, region)
+    return items.map(lambda item: records.item_row(item, schema, snapshot_ms)), snapshot_ms, total
 
 
 def aligned(df, table_fields):
@@ -124,11 +114,23 @@ def run(spark, args, say=print) -> dict:
         raise SystemExit("--mode must be export or scan")
     tables.create_tables(spark, names, schema, int(args.buckets))
     tables.add_declared_columns(spark, names.current, schema, fill_existing=False)  # the overwrite fills them
-    rows = to_current_columns(spark.createDataFrame(rdd, raw_struct(schema)), schema)
-    (aligned(rows, spark.table(names.current).schema.fields).writeTo(names.current)
-     .option(f"snapshot-property.{LEDGER_PROPERTY}", NO_LEDGER)
-     .option(f"snapshot-property.{RESTART_PROPERTY}", str(horizon_ms))
-     .overwrite(F.lit(True)))
+    fields = spark.table(names.current).schema.fields
+
+    def replace_contents(raw) -> None:
+        (aligned(to_current_columns(raw, schema), fields).writeTo(names.current)
+         .option(f"snapshot-property.{LEDGER_PROPERTY}", NO_LEDGER)
+         .option(f"snapshot-property.{RESTART_PROPERTY}", str(horizon_ms))
+         .overwrite(F.lit(True)))
+
+    source["parser"] = "python"
+    if args.mode == "export" and jvm_rows.available(spark):
+        try:
+            replace_contents(jvm_rows.export_rows(spark, list(export.data_files), schema, export.export_ms))
+            source["parser"] = "jvm"
+        except Exception as err:  # noqa: BLE001 - the Python parser loads it exactly or names the bad line
+            say(f"note: {jvm_rows.reason(err)}; parsing {export.directory} in Python instead")
+    if source["parser"] == "python":
+        replace_contents(spark.createDataFrame(rdd, raw_struct(schema)))
     spark.sql(tables.horizon_row_sql(names.tombstones, horizon_ms))
     snapshot = tables.current_snapshot_id(spark, names.current)
     summary = tables.snapshot_summary(spark, names.current, snapshot)

@@ -24,7 +24,7 @@ import json
 import sys
 
 from dynamodb_lake import args as job_args
-from dynamodb_lake import compare, exports, scan, storage, tables
+from dynamodb_lake import compare, exports, scan, tables
 from dynamodb_lake.schema import parse_key_schema
 from dynamodb_lake.session import build_session
 
@@ -38,29 +38,14 @@ SPECIFIC = (
 
 
 def source_pairs(spark, args, key_names: list[str]):
-    env = storage.driver_env()
     if job_args.as_bool(args.scan):
-        client = scan.dynamodb_client(args.region)
-        description = client.describe_table(TableName=args.table_name)["Table"]
-        total = int(args.scan_segments) or 4 * spark.sparkContext.defaultParallelism
-        per_segment = scan.read_capacity(description) * float(args.read_percent) / total
-        table_name, region = args.table_name, args.region
-
-        def segment_pairs(segment: int):
-            storage.use_env(env)
-            for item in scan.scan_segment(table_name, segment, total, per_segment, region):
-                yield compare.item_pair(item, key_names)
-
-        return spark.sparkContext.parallelize(range(total), total).flatMap(segment_pairs)
+        items, _started_ms, _segments = scan.scan_items(spark, args.table_name, float(args.read_percent),
+                                                        int(args.scan_segments), args.region)
+        return items.map(lambda item: compare.item_pair(item, key_names))
     if not args.export_uri:
         raise SystemExit("reconcile needs --export_uri or --scan true")
-    files = list(exports.find_export(args.export_uri).data_files)
-
-    def file_pairs(uri: str):
-        storage.use_env(env)
-        return compare.export_pairs(uri, storage.read_bytes(uri), key_names)
-
-    return spark.sparkContext.parallelize(files, len(files)).flatMap(file_pairs)
+    return exports.parse_files(spark, exports.find_export(args.export_uri).data_files,
+                               lambda uri, data: compare.export_pairs(uri, data, key_names))
 
 
 def run(spark, args, say=print) -> dict:

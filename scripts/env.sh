@@ -9,6 +9,8 @@ export ICEBERG_VERSION=1.7.1
 export ICEBERG_JAR="$HOME/.m2/repository/org/apache/iceberg/iceberg-spark-runtime-3.5_2.12/$ICEBERG_VERSION/iceberg-spark-runtime-3.5_2.12-$ICEBERG_VERSION.jar"
 # Iceberg's GlueCatalog and S3FileIO with the AWS SDK they need (Glue 5.0 ships the same).
 export ICEBERG_AWS_JAR="$HOME/.m2/repository/org/apache/iceberg/iceberg-aws-bundle/$ICEBERG_VERSION/iceberg-aws-bundle-$ICEBERG_VERSION.jar"
+# The JVM export parser load_snapshot uses (built from jvm/ by setup.sh; on Glue: --extra-jars).
+export DYNAMODB_LAKE_JAR="$ROOT/jvm/target/dynamodb-lake-udf.jar"
 if [ -x "$NODE_BIN_DIR/node" ]; then export PATH="$NODE_BIN_DIR:$PATH"; fi
 if [ -x "$VENV/bin/python" ]; then export PATH="$VENV/bin:$PATH"; fi
 export PATH="$ROOT/node_modules/.bin:$PATH"

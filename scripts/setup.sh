@@ -39,4 +39,10 @@ if [ ! -f "$ICEBERG_AWS_JAR" ]; then
   step "fetching org.apache.iceberg:iceberg-aws-bundle:$ICEBERG_VERSION (GlueCatalog, S3FileIO) from Maven Central"
   mvn -q dependency:get -Dartifact="org.apache.iceberg:iceberg-aws-bundle:$ICEBERG_VERSION" -Dtransitive=false
 fi
+# --- The JVM export parser (jvm/: a Spark SQL function load_snapshot uses; Glue gets the jar by --extra-jars) ---
+if [ ! -f "$DYNAMODB_LAKE_JAR" ] || [ -n "$(find jvm/pom.xml jvm/src -newer "$DYNAMODB_LAKE_JAR" -print -quit)" ]; then
+  step "building jvm/ with mvn (Spark 3.5.4 API jars from Maven Central on the first run)"
+  mvn -q -B -f jvm/pom.xml package
+fi
+# --- end JVM export parser ---
 step "ready"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import posixpath
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from . import storage
 
@@ -123,3 +123,14 @@ def start_export(dynamodb, table_arn: str, bucket: str, prefix: str, poll_second
     export = load_export(fresh[0])
     export_ms = int(description["ExportTime"].timestamp() * 1000) if description.get("ExportTime") else requested_ms
     return Export(export.directory, export.data_files, export_ms, export.item_count, export.has_manifest, export_ms)
+
+
+def parse_files(spark, uris: Iterable[str], parse: Callable[[str, bytes], Iterable]):
+    """RDD of everything parse(uri, file bytes) yields, one task per file, run on the executors."""
+    files, env = list(uris), storage.driver_env()
+
+    def file_values(uri: str):
+        storage.use_env(env)
+        return parse(uri, storage.read_bytes(uri))
+
+    return spark.sparkContext.parallelize(files, len(files)).flatMap(file_values)

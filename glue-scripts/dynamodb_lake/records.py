@@ -7,17 +7,17 @@ columns' source text, _seq, _ts_ms, _op ('U' upsert / 'D' delete) and _event_id;
 from __future__ import annotations
 
 import base64
-import gzip
 import json
 import re
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from . import ddb_json
 from .schema import SEQ_WIDTH, SNAPSHOT_SEQ, TableSchema
 
-_SEQ = re.compile(r"[0-9]{%d}\Z" % SEQ_WIDTH)
+_SEQ = re.compile(rf"[0-9]{{{SEQ_WIDTH}}}\Z")
 _OPS = {"INSERT": "U", "MODIFY": "U", "REMOVE": "D"}
 MAX_ERRORS_KEPT = 20
 
@@ -181,8 +181,8 @@ def export_rows(uri: str, data: bytes, schema: TableSchema, export_ms: int) -> I
     for number, line in enumerate(lines, start=1):
         try:
             obj = parse_json(line)
-            item = obj.get("Item") if isinstance(obj, dict) else None
-            ddb_json.validate_item(item, "Item")
+            item: Any = obj.get("Item") if isinstance(obj, dict) else None
+            ddb_json.validate_item(item, "Item")  # raises unless item is an object of attributes
             keys = {k: item[k] for k in schema.key_names if k in item}
             yield raw_row(keys, item, SNAPSHOT_SEQ, export_ms, "U", "", schema)
         except (BadRecord, ddb_json.ItemError) as err:
@@ -194,7 +194,3 @@ def item_row(item: dict, schema: TableSchema, snapshot_ms: int) -> tuple:
     keys = {k: item[k] for k in schema.key_names if k in item}
     return raw_row(keys, item, SNAPSHOT_SEQ, snapshot_ms, "U", "", schema)
 
-
-def gzip_lines(lines: list[str]) -> bytes:
-    """Test and bench helper: newline-terminated lines, gzipped like Firehose and exports do."""
-    return gzip.compress("".join(line + "\n" for line in lines).encode("utf-8"))

@@ -1,4 +1,4 @@
-"""Snapshot by parallel Scan with a read-capacity cap (the `--mode scan` path of load_snapshot).
+"""Parallel Scan with a read-capacity cap: the `--mode scan` source of load_snapshot and `--scan true` of reconcile.
 
 The low-level boto3 client is used on purpose and its items are never deserialized to Python numbers:
 DynamoDB JSON keeps numbers as strings, so all 38 digits survive (binary comes back as bytes and is
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
-from . import ddb_json
+from . import ddb_json, storage
 
 # On-demand tables have no provisioned RCU; the table's default maximum (what Glue's DynamoDB connector
 # assumes too) is used unless the table sets OnDemandThroughput.MaxReadRequestUnits.
@@ -53,3 +53,19 @@ def scan_segment(table_name: str, segment: int, total: int, units_per_s: float, 
         if "LastEvaluatedKey" not in page:
             return
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def scan_items(spark, table_name: str, read_percent: float, segments: int, region: str = ""):
+    """Every item of the table, scanned on the executors in parallel segments that together use at most
+    read_percent of its read capacity: (RDD of DynamoDB JSON items, the scan's start in epoch ms, segments).
+    segments 0 means 4 per core. A change made before the start is in the scan (later ones may be too)."""
+    description = dynamodb_client(region).describe_table(TableName=table_name)["Table"]
+    total = segments or 4 * spark.sparkContext.defaultParallelism
+    per_segment = read_capacity(description) * read_percent / total
+    started_ms, env = int(time.time() * 1000), storage.driver_env()
+
+    def segment_items(segment: int) -> Iterator[dict]:
+        storage.use_env(env)
+        yield from scan_segment(table_name, segment, total, per_segment, region)
+
+    return spark.sparkContext.parallelize(range(total), total).flatMap(segment_items), started_ms, total
