@@ -20,22 +20,36 @@ os.environ.pop("AWS_PROFILE", None)
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory) -> str:
+def local_warehouse(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("warehouse"))
 
 
 @pytest.fixture(scope="session")
-def spark(warehouse):
+def warehouse(local_warehouse) -> str:
+    """The folder catalog's warehouse (overridden with `spark` on the Glue path)."""
+    return local_warehouse
+
+
+@pytest.fixture(scope="session")
+def local_spark(local_warehouse):
+    """The one SparkContext of the test session (its default session has the folder catalog)."""
     for name in ("ICEBERG_JAR", "ICEBERG_AWS_JAR"):
         jar = os.environ.get(name, "")
         if not os.path.isfile(jar):
             raise RuntimeError(f"{name}={jar!r} is not a file: run `source scripts/env.sh` (and ./scripts/setup.sh)")
     from dynamodb_lake.session import build_session
 
-    session = build_session("hadoop", warehouse, "dynamodb-lake-tests", local_cores=2, shuffle_partitions=2)
+    session = build_session("hadoop", local_warehouse, "dynamodb-lake-tests", local_cores=2, shuffle_partitions=2)
     session.conf.set("spark.sql.session.timeZone", "UTC")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark(local_spark):
+    """Catalog `lake` = a Hadoop folder (warehouse `warehouse`): fast unit tests. A test module on the Glue
+    path overrides `spark` and `warehouse` with `glue_spark` and `glue_warehouse`."""
+    return local_spark
 
 
 @pytest.fixture
@@ -91,6 +105,14 @@ def glue_session(spark, server: MotoServer, warehouse: str):
 
 
 @pytest.fixture(scope="session")
-def glue_spark(spark, moto_server, glue_warehouse):
+def glue_spark(local_spark, moto_server, glue_warehouse):
     """Spark with catalog `lake` = GlueCatalog + S3FileIO on the session's moto server (warehouse glue_warehouse)."""
-    return glue_session(spark, moto_server, glue_warehouse)
+    return glue_session(local_spark, moto_server, glue_warehouse)
+
+
+def glue_env(server: MotoServer, warehouse: str) -> dict[str, str]:
+    """The environment of a job script run as its own process on the Glue path (the runner's and
+    scripts/reconcile.sh's way): the deployed `--conf` value and the emulator."""
+    from dynamodb_lake.session import SPARK_CONF_ENV
+
+    return {**os.environ, **server.env(), SPARK_CONF_ENV: deployed_spark_conf(warehouse)}

@@ -6,9 +6,9 @@ same table version before either lands: the race happens every run, not by luck.
 import threading
 
 import pytest
-
 from conftest import glue_session
-from factories import Lake, delta, item_text, key, seq40, write_deltas, write_export
+
+import test_compact
 from moto_server import MotoServer, client
 
 PAIR_SECONDS = "4"
@@ -21,15 +21,15 @@ def racing_server(spark, *options: str):
 
 
 @pytest.fixture(scope="module")
-def checked(spark):
-    server, session = racing_server(spark)
+def checked(local_spark):
+    server, session = racing_server(local_spark)
     yield session
     server.stop()
 
 
 @pytest.fixture(scope="module")
-def plain(spark):
-    server, session = racing_server(spark, "--plain-glue-updates")
+def plain(local_spark):
+    server, session = racing_server(local_spark, "--plain-glue-updates")
     yield session
     server.stop()
 
@@ -65,6 +65,8 @@ def test_two_racing_commits_both_land_with_the_version_check(checked):
     assert race_two_inserts(checked, table) == []
     checked.sql(f"REFRESH TABLE {table}")
     assert sorted(r.id for r in checked.table(table).collect()) == [1, 2]
+    location = checked.sql(f"DESCRIBE TABLE EXTENDED {table}").where("col_name = 'Location'").first().data_type
+    assert location.startswith("s3://race/warehouse/race.db/checked")  # the deployed warehouse layout
     history = snapshots(checked, table)
     assert len(history) == 2 and history[1][1] == history[0][0]  # the retried commit is built on the other
 
@@ -79,19 +81,6 @@ def test_without_the_version_check_one_of_two_racing_commits_is_lost(plain):
 
 def test_a_compaction_overtaken_by_another_refuses_to_commit_on_the_glue_path(glue_spark, glue_warehouse, database,
                                                                                tmp_path):
-    lake = Lake(str(tmp_path), database, glue_warehouse)
-    write_export(str(tmp_path / "exports"), "base", [{"pk": {"S": "a"}}])
-    lake.load(glue_spark, str(tmp_path / "exports"))
-    write_deltas(str(tmp_path / "changes" / "Orders" / "1.gz"), [delta(10, "MODIFY", "a", {"n": {"N": "1"}})])
-    inner: list[dict] = []
-
-    def another_compaction_meanwhile(point: str) -> None:
-        if point == "after_tombstones":
-            inner.append(lake.compact(glue_spark))
-
-    with pytest.raises(RuntimeError, match="another compaction or snapshot load committed"):
-        lake.compact(glue_spark, fail=another_compaction_meanwhile)
-    assert inner[0]["files"] == 1 and lake.compact(glue_spark)["files"] == 0
-    assert lake.items(glue_spark) == {key("a"): (seq40(10), item_text("a", {"n": {"N": "1"}}))}
-    location = glue_spark.sql(f"DESCRIBE TABLE EXTENDED {lake.current}").where("col_name = 'Location'").first()
-    assert location.data_type.startswith(f"{glue_warehouse}{database}.db/orders_current")
+    """The same test as on the folder catalog, on the deployed GlueCatalog + S3FileIO."""
+    test_compact.test_a_run_overtaken_by_another_compaction_refuses_to_commit(
+        spark=glue_spark, warehouse=glue_warehouse, database=database, tmp_path=tmp_path)
