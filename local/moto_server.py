@@ -17,7 +17,8 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from moto.glue.exceptions import GlueClientError
 from moto.glue.responses import GlueResponse
@@ -28,7 +29,7 @@ class ConcurrentModificationException(GlueClientError):
         super().__init__("ConcurrentModificationException", message)
 
 
-def current_version(backend: Any, database: str, table: str) -> str:
+def current_version(backend: Any, database: Any, table: Any) -> str:
     """The table's VersionId as GetTable reports it."""
     return str(backend.get_table(database, table).as_dict()["VersionId"])
 
@@ -82,12 +83,12 @@ def paired(update: Callable[[GlueResponse], Any], pairing: Pairing) -> Callable[
 
 
 def patch_glue(version_check: bool = True, pair_seconds: float = 0.0) -> None:
-    update = GlueResponse.update_table
+    update: Callable[[GlueResponse], Any] = GlueResponse.update_table
     if version_check:
         update = checked_update(update, threading.Lock())
     if pair_seconds > 0:
         update = paired(update, Pairing(pair_seconds))
-    GlueResponse.update_table = update  # type: ignore[method-assign]
+    GlueResponse.update_table = update  # type: ignore[method-assign,assignment]
 
 
 def main(argv: list[str] | None = None) -> None:

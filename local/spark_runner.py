@@ -128,6 +128,7 @@ def live_view(spark, request: dict) -> list[dict]:
     import duckdb
     import sqlglot
     from sqlglot.errors import ErrorLevel
+
     from dynamodb_lake import tables
 
     names = tables.names(request["database"], request["table"])
@@ -168,7 +169,8 @@ def main() -> int:
                 response = run_job(request["script"], request["argv"])
             elif op == "current":
                 spark = sessions.get(request.get("spark_conf", ""))
-                response = {"ok": True, "rows": table_rows(spark, request["database"], request["table"], ["_key", "_seq", "item"])}
+                rows = table_rows(spark, request["database"], request["table"], ["_key", "_seq", "item"])
+                response = {"ok": True, "rows": rows}
             elif op == "live":
                 response = {"ok": True, "rows": live_view(sessions.get(request.get("spark_conf", "")), request)}
             elif op == "ping":

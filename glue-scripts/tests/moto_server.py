@@ -31,10 +31,10 @@ class MotoServer:
             try:
                 urllib.request.urlopen(self.url + "/moto-api/", timeout=1)
                 return
-            except OSError:
+            except OSError as err:
                 if self.process.poll() is not None or time.time() > deadline:
                     self.stop()
-                    raise RuntimeError(f"moto server did not start on {self.url}")
+                    raise RuntimeError(f"moto server did not start on {self.url}") from err
                 time.sleep(0.2)
 
     def stop(self) -> None:
