@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GlueScripts } from "./glue-scripts-asset";
 import { athenaReaderPolicy, topicPublishPolicy } from "./iam";
 import { LakeCatalog, type LakeCatalogArgs } from "./lake-catalog";
-import { catalogName } from "./layout";
+import { catalogName, exportsPrefix } from "./layout";
 import { provideLakeBucket, type LakeBucketChoice } from "./lake-bucket-choice";
 import { lakeReaderPolicyInput } from "./lake-reader-policy";
 import { lakeScope } from "./lake-scope";
@@ -187,7 +187,28 @@ export class DynamoDbLake extends pulumi.ComponentResource {
     // The args hold resources (tables); not recorded as inputs, which would make the component wait for them.
     super("dynamodb-lake:index:DynamoDbLake", name, {}, opts);
     const ids = lakeTableIds(args.tables);
-    const bucket = provideLakeBucket(`${name}-bucket`, args.bucket, this, args.tags);
+    const lake = lakeScope({ parent: this });
+    // Resolved once (one lookup, one preview error per bad table) and handed to every part; a table in
+    // another account is looked up there, and every part waits for the account check.
+    const sources = args.tables.map((t, i) => {
+      const provider = t.sourceProvider;
+      const providerAccount = provider ? aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId : undefined;
+      const source = checkedSource(
+        resolveSourceTable(precheckedTable(t.table, lake, providerAccount), { parent: this, ...(provider ? { provider } : {}) }, t.keyColumnTypes === undefined ? {} : { keyColumnTypes: t.keyColumnTypes }),
+        lake,
+        providerAccount,
+      );
+      const mode = t.snapshotMode ?? DEFAULT_SNAPSHOT_MODE;
+      const exporterName = provider && mode === "export" ? exporterRoleName(name, ids[i]!) : undefined;
+      const exporterRoleArn = exporterName ? source.tableArn.apply((arn) => `arn:${arn.split(":")[1]}:iam::${arn.split(":")[4]}:role/${exporterName}`) : undefined;
+      return { provider, source, mode, exporterName, exporterRoleArn };
+    });
+    // A created bucket's policy lets each cross-account table's exporter write its exports prefix.
+    const tableExporters = pulumi.all(
+      sources.flatMap((s) => (s.exporterRoleArn ? [pulumi.all([s.exporterRoleArn, s.source.tableName]).apply(([roleArn, table]) => ({ roleArn, exportsPrefix: exportsPrefix(table) }))] : [])),
+    );
+    const bucketChoice = sources.some((s) => s.exporterRoleArn) && args.bucket.create ? { create: { ...args.bucket.create, tableExporters } } : args.bucket;
+    const bucket = provideLakeBucket(`${name}-bucket`, bucketChoice, this, args.tags);
     const kmsKeyArn = args.kmsKeyArn ?? bucket.kmsKeyArn;
     const kmsKeyArns = pulumi.output(kmsKeyArn).apply((key) => (key ? [key] : []));
     const tags = args.tags;
@@ -227,23 +248,12 @@ export class DynamoDbLake extends pulumi.ComponentResource {
     const reconciles: Record<string, TableReconcile> = {};
     const catalogs: Record<string, TableCatalog> = {};
     const sourceAccess: Record<string, TableSourceAccess> = {};
-    const lake = lakeScope({ parent: this });
     const perTable: pulumi.Output<[string, LakeTableOutputs]>[] = [];
 
     args.tables.forEach((t, i) => {
       const id = ids[i]!;
       const base = `${name}-${id}`;
-      // Resolved once (one lookup, one preview error per bad table) and handed to every part; a table in
-      // another account is looked up there, and every part waits for the account check.
-      const provider = t.sourceProvider;
-      const providerAccount = provider ? aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId : undefined;
-      const source = checkedSource(
-        resolveSourceTable(precheckedTable(t.table, lake, providerAccount), { parent: this, ...(provider ? { provider } : {}) }, t.keyColumnTypes === undefined ? {} : { keyColumnTypes: t.keyColumnTypes }),
-        lake,
-        providerAccount,
-      );
-      const mode = t.snapshotMode ?? DEFAULT_SNAPSHOT_MODE;
-      const exporterName = provider && mode === "export" ? exporterRoleName(name, id) : undefined;
+      const { provider, source, mode, exporterName, exporterRoleArn } = sources[i]!;
       const capture = new TableCapture(
         base,
         { ...t.capture, table: source, bucket: lakeBucket, kmsKeyArn, alarmTopicArn: args.alarmTopicArn, tags },
@@ -264,7 +274,7 @@ export class DynamoDbLake extends pulumi.ComponentResource {
           captureReady,
           kmsKeyArns,
           tags,
-          ...(exporterName ? { exporterRoleArn: source.tableArn.apply((arn) => `arn:${arn.split(":")[1]}:iam::${arn.split(":")[4]}:role/${exporterName}`) } : {}),
+          ...(exporterRoleArn ? { exporterRoleArn } : {}),
         },
         { parent: this },
       );

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { denyInsecureTransportPolicy } from "./iam";
+import { lakeBucketPolicy, type TableExporter } from "./iam";
 import { autoName, NAME_RULES } from "./resource-name";
 
 export interface LakeBucketArgs {
@@ -31,6 +31,8 @@ export interface LakeBucketArgs {
    */
   readonly forceDestroy?: pulumi.Input<boolean>;
   /** Tags for the bucket. Default: none. */
+  /** Exporter roles of tables in other accounts, each allowed to write its table's `exports/<table>/` (see iam.lakeBucketPolicy). Default: none. */
+  readonly tableExporters?: pulumi.Input<TableExporter[]>;
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -124,7 +126,10 @@ export class LakeBucket extends pulumi.ComponentResource {
     // After the public access block: S3 rejects concurrent configuration changes on one bucket.
     const policy = new aws.s3.BucketPolicy(
       `${name}-policy`,
-      { bucket: bucket.id, policy: pulumi.jsonStringify(bucket.arn.apply(denyInsecureTransportPolicy)) },
+      {
+        bucket: bucket.id,
+        policy: pulumi.jsonStringify(pulumi.all([bucket.arn, args.tableExporters ?? []]).apply(([arn, exporters]) => lakeBucketPolicy(arn, exporters))),
+      },
       { parent: this, dependsOn: [publicAccessBlock, ownership] },
     );
 

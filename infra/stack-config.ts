@@ -94,7 +94,8 @@ const TABLE_KEYS: Record<Exclude<keyof DynamoDbLakeTableArgs, "sourceProvider"> 
   catalog: true,
   sourceAccount: true,
 };
-const CREATE_BUCKET: Schema<LakeBucketArgs> = {
+// Exporter grants come from the tables (sourceAccount), not from the bucket config.
+const CREATE_BUCKET: Schema<Omit<LakeBucketArgs, "tableExporters">> = {
   bucketName: "string",
   kmsKeyArn: "string",
   abortIncompleteMultipartUploadDays: "number",

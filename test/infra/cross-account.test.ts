@@ -9,7 +9,7 @@ import { beforeEach, describe, it } from "node:test";
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { DynamoDbLake, type DynamoDbLakeTableArgs } from "../../infra/dynamodb-lake";
-import { exporterRolePolicy, exporterTrustPolicy, sourceKeyPolicyStatements, streamResourcePolicy, tableResourcePolicy } from "../../infra/iam";
+import { exporterRolePolicy, exporterTrustPolicy, lakeBucketPolicy, sourceKeyPolicyStatements, streamResourcePolicy, tableResourcePolicy } from "../../infra/iam";
 import { readStackConfig, StackConfigError, type SourceAccountConfig } from "../../infra/stack-config";
 import { exporterRoleName } from "../../infra/table-source-access";
 import { LakeMockCloud, fakeScriptsDirectory, ordersTableKeys } from "./lake-mocks";
@@ -108,6 +108,14 @@ void describe("a table in another account (Pulumi mocks, two providers)", () => 
       parseJson(cloud.one("aws:iam/rolePolicy:RolePolicy", "lake-orders-source-exporter-policy").inputs.policy),
       exporterRolePolicy({ table: TABLE, lake: `s3://${bucket}/`, exportsPrefix: "exports/orders/" }),
     );
+
+    // The lake bucket's policy lets exactly the exporter write exactly its exports prefix (and keeps the TLS guard).
+    const bucketPolicy = cloud.ofType("aws:s3/bucketPolicy:BucketPolicy")[0]!.inputs.policy;
+    assert.deepStrictEqual(
+      parseJson(bucketPolicy),
+      lakeBucketPolicy(`arn:aws:s3:::${bucket}`, [{ roleArn: `arn:aws:iam::${TABLE_ACCOUNT}:role/lake-orders-exporter`, exportsPrefix: "exports/orders/" }]),
+    );
+    assert.equal(cloud.providerOf.get(`aws:s3/bucketPolicy:BucketPolicy ${cloud.ofType("aws:s3/bucketPolicy:BucketPolicy")[0]!.name}`), LAKE_ACCOUNT);
 
     // The lake's side: capture maps A's stream; the snapshot job assumes the exporter instead of exporting; reconcile scans A's table.
     assert.equal(cloud.one("aws:lambda/eventSourceMapping:EventSourceMapping", "lake-orders-stream").inputs.eventSourceArn, STREAM);
