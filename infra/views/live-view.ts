@@ -3,7 +3,9 @@
  * compacted yet, latest per key by seq, deletes removed. Generated from the
  * table spec as Athena (Trino) SQL and stored in the catalog in Athena's form.
  */
-import { type ViewColumn, type GlueViewTable, glueViewTable } from "./presto-view";
+import type { TableInput } from "@aws-sdk/client-glue";
+import { liveViewName } from "../layout";
+import { type ViewColumn, glueViewTable } from "./presto-view";
 import { jsonScalar, quoteIdentifier, sqlJsonQuote, sqlString } from "./sql-text";
 import { type LakeTableSpec, type ResolvedColumn, type ResolvedKey, type ResolvedSpec, resolveSpec } from "./table-spec";
 
@@ -55,8 +57,11 @@ const HORIZON = "__horizon";
  */
 export const HORIZON_KEY = "{}";
 const EPOCH = "TIMESTAMP '1970-01-01 00:00:00.000'";
-/** A delta's ApproximateCreationDateTime (ts_ms, epoch milliseconds) plus ms, as a timestamp. */
-const tsPlus = (ms: number): string => `date_add('millisecond', "ts_ms"${ms ? ` + ${ms}` : ""}, ${EPOCH})`;
+/**
+ * A delta's ApproximateCreationDateTime (ts_ms, epoch milliseconds) plus ms, as a timestamp. Not
+ * date_add('millisecond', …): its amount is an integer, and epoch milliseconds overflow it.
+ */
+const tsPlus = (ms: number): string => `${EPOCH} + ("ts_ms"${ms ? ` + ${ms}` : ""}) * INTERVAL '0.001' SECOND`;
 
 const cast = (expr: string, column: ViewColumn): string => `CAST(${expr} AS ${column.trinoType}) AS ${quoteIdentifier(column.name)}`;
 const tryCast = (expr: string, column: ViewColumn): string => `TRY_CAST(${expr} AS ${column.trinoType}) AS ${quoteIdentifier(column.name)}`;
@@ -257,8 +262,8 @@ WHERE ${RANK} = 1 AND NOT ${IS_DELETE}
 `;
 }
 
-/** The Glue table input that makes `<t>_live` an Athena view. */
-export function liveViewGlueTable(spec: LakeTableSpec): GlueViewTable {
-  return glueViewTable(spec.database, liveViewSql(spec), liveViewColumns(spec));
+/** The Glue TableInput that makes `<t>_live` an Athena view (the component and the local lake create it). */
+export function liveViewGlueTable(spec: LakeTableSpec): TableInput {
+  return glueViewTable(liveViewName(spec.tableName), spec.database, liveViewSql(spec), liveViewColumns(spec));
 }
 

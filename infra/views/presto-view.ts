@@ -4,6 +4,7 @@
  * TableType VIRTUAL_VIEW, the SQL and Trino column types as base64 JSON in
  * ViewOriginalText, and the same columns with Hive types in the storage descriptor.
  */
+import type { TableInput } from "@aws-sdk/client-glue";
 
 export interface ViewColumn {
   name: string;
@@ -19,14 +20,12 @@ export interface PrestoViewDefinition {
   catalog: string;
   schema: string;
   columns: { name: string; type: string }[];
-}
-
-export interface GlueViewTable {
-  tableType: "VIRTUAL_VIEW";
-  viewOriginalText: string;
-  viewExpandedText: string;
-  parameters: Record<string, string>;
-  columns: { name: string; type: string }[];
+  /**
+   * Whose permissions the view runs with. Athena checks the caller's own permissions on the tables a
+   * view reads, which is Trino's run-as-invoker; a view with neither this nor a Glue `Owner` is
+   * rejected by Trino ("Run-as identity must be set for a run-as definer view").
+   */
+  runAsInvoker?: boolean;
 }
 
 /** Athena's name for the Glue Data Catalog. */
@@ -47,22 +46,37 @@ export function decodePrestoView(viewOriginalText: string): PrestoViewDefinition
   return JSON.parse(Buffer.from(base64, "base64").toString("utf8")) as PrestoViewDefinition;
 }
 
+/** The table comment that marks a Glue table as an Athena (Presto) view. */
+export const PRESTO_VIEW_COMMENT = "Presto View";
 /**
- * A Glue table input for an Athena view. Athena compares the column types it
- * derives from the SQL with the stored ones and calls the view stale when they
- * differ, so the SQL must CAST every output column to exactly these types.
+ * A view reads no files, yet Athena and Trino refuse one whose storage descriptor has no SerDe info
+ * ("Table storage descriptor is missing SerDe info"), and the Pulumi provider leaves an empty SerDe
+ * info out of the request: so the view's carries a name and nothing else.
  */
-export function glueViewTable(database: string, sql: string, columns: readonly ViewColumn[]): GlueViewTable {
+export const VIEW_SERDE_NAME = "presto_view";
+
+/**
+ * The Glue TableInput of an Athena view, as Athena's own CREATE VIEW stores it. Athena compares the
+ * column types it derives from the SQL with the stored ones and calls the view stale when they
+ * differ, so the SQL must CAST every output column to exactly these types. No Description: Athena's
+ * engine takes it as the table comment, and only a table whose comment is "Presto View" is read as a view.
+ */
+export function glueViewTable(name: string, database: string, sql: string, columns: readonly ViewColumn[]): TableInput {
   return {
-    tableType: "VIRTUAL_VIEW",
-    viewOriginalText: encodePrestoView({
+    Name: name,
+    TableType: "VIRTUAL_VIEW",
+    Parameters: { presto_view: "true", comment: PRESTO_VIEW_COMMENT },
+    ViewOriginalText: encodePrestoView({
       originalSql: sql,
       catalog: ATHENA_CATALOG,
       schema: database,
       columns: columns.map((column) => ({ name: column.name, type: column.trinoType })),
+      runAsInvoker: true,
     }),
-    viewExpandedText: "/* Presto View */",
-    parameters: { presto_view: "true", comment: "Presto View" },
-    columns: columns.map((column) => ({ name: column.name, type: column.hiveType })),
+    ViewExpandedText: "/* Presto View */",
+    StorageDescriptor: {
+      Columns: columns.map((column) => ({ Name: column.name, Type: column.hiveType })),
+      SerdeInfo: { Name: VIEW_SERDE_NAME },
+    },
   };
 }

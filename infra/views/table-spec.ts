@@ -30,7 +30,10 @@ export interface LakeTableSpec {
   declaredColumns: Record<string, string>;
   /** Days of `<t>_changes` partitions the live view reads besides today; must exceed the compaction lag. Default 2. */
   lookbackDays?: number;
-  /** First day (yyyy-MM-dd, UTC) the `<t>_changes` partition projection lists. Default 2024-01-01. */
+  /**
+   * First day (yyyy-MM-dd, UTC) the `<t>_changes` partition projection lists. Default 2024-01-01 here;
+   * the TableCatalog component defaults it to the day of the first deploy.
+   */
   changesStartDate?: string;
 }
 

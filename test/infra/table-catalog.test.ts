@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { TableCatalog } from "../../infra/table-catalog";
+import { changesTableOptions, PROJECTION_RANGE_PATH, TableCatalog, utcDate } from "../../infra/table-catalog";
 import { changesTableDefinition } from "../../infra/views/changes-table";
 import { liveViewGlueTable, liveViewSql } from "../../infra/views/live-view";
 import { decodePrestoView } from "../../infra/views/presto-view";
@@ -37,7 +37,7 @@ void describe("TableCatalog", () => {
     const cloud = await useLakeMockCloud();
     const component = catalog("orders-catalog");
     await settled(component);
-    const def = changesTableDefinition(SPEC);
+    const def = changesTableDefinition({ ...SPEC, changesStartDate: utcDate() });
     const changes = cloud.one(TABLE, "orders-catalog-changes").inputs;
     assert.deepEqual(changes, {
       databaseName: "lake_db",
@@ -75,15 +75,18 @@ void describe("TableCatalog", () => {
     await settled(component);
     const view = liveViewGlueTable(SPEC);
     const live = cloud.one(TABLE, "orders-catalog-live").inputs;
+    // No description: Athena's engine reads it as the table comment, which must stay "Presto View".
     assert.deepEqual(live, {
       databaseName: "lake_db",
       name: "orders_live",
-      description: "dynamodb-lake: Orders as of its newest delta",
       tableType: "VIRTUAL_VIEW",
-      viewOriginalText: view.viewOriginalText,
+      viewOriginalText: view.ViewOriginalText!,
       viewExpandedText: "/* Presto View */",
       parameters: { presto_view: "true", comment: "Presto View" },
-      storageDescriptor: { columns: view.columns },
+      storageDescriptor: {
+        columns: view.StorageDescriptor!.Columns!.map((c) => ({ name: c.Name, type: c.Type })),
+        serDeInfo: { name: "presto_view" },
+      },
     });
     const decoded = decodePrestoView(live.viewOriginalText);
     assert.equal(decoded.originalSql, liveViewSql(SPEC));
@@ -103,8 +106,22 @@ void describe("TableCatalog", () => {
     await settled(component);
     const tuned = { ...SPEC, lookbackDays: 5, changesStartDate: "2026-01-01" };
     assert.equal((cloud.one(TABLE, "tuned-changes").inputs.parameters as Record<string, string>)["projection.dt.range"], "2026-01-01,NOW");
-    assert.equal(cloud.one(TABLE, "tuned-live").inputs.viewOriginalText, liveViewGlueTable(tuned).viewOriginalText);
-    assert.notEqual(liveViewGlueTable(tuned).viewOriginalText, liveViewGlueTable(SPEC).viewOriginalText);
+    assert.equal(cloud.one(TABLE, "tuned-live").inputs.viewOriginalText, liveViewGlueTable(tuned).ViewOriginalText);
+    assert.notEqual(liveViewGlueTable(tuned).ViewOriginalText, liveViewGlueTable(SPEC).ViewOriginalText);
+  });
+
+  void it("starts the projection on the day of the first deploy by default, and keeps that day on later deploys", async () => {
+    const cloud = await useLakeMockCloud();
+    const before = utcDate();
+    await settled(catalog("fresh"));
+    const range = (cloud.one(TABLE, "fresh-changes").inputs.parameters as Record<string, string>)["projection.dt.range"];
+    assert.ok([`${before},NOW`, `${utcDate()},NOW`].includes(range), range);
+    assert.equal(utcDate(new Date("2026-11-30T23:59:59.999Z")), "2026-11-30");
+    const parent = catalog("opts");
+    assert.deepEqual(changesTableOptions(parent, true), { parent, ignoreChanges: [PROJECTION_RANGE_PATH] });
+    assert.deepEqual(changesTableOptions(parent, false), { parent });
+    assert.equal(PROJECTION_RANGE_PATH, 'parameters["projection.dt.range"]');
+    await settled(parent);
   });
 
   void it("fails the preview on a bad spec, creating no table", async () => {

@@ -13,10 +13,12 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
 import duckdb
 import sqlglot
+from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,18 +38,27 @@ def generate(specs: list[dict]) -> list[dict]:
     return json.loads(result.stdout)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parse_athena(sql: str) -> None:
     """Raises unless sqlglot parses the SQL as both Trino and Athena SQL without errors."""
     for dialect in ("trino", "athena"):
         sqlglot.parse_one(sql, read=dialect, error_level=ErrorLevel.RAISE)
 
 
-@functools.lru_cache(maxsize=None)
+def _milliseconds_as_duckdb(node: exp.Expression) -> exp.Expression:
+    """`n * INTERVAL '0.001' SECOND` (exact in Trino for a bigint n) as DuckDB's to_milliseconds(n):
+    DuckDB multiplies an interval by a 32-bit integer only, and epoch milliseconds need 64."""
+    if isinstance(node, exp.Mul) and isinstance(node.expression, exp.Interval):
+        interval = node.expression
+        if interval.this.name == "0.001" and interval.text("unit").upper() == "SECOND":
+            return exp.Anonymous(this="to_milliseconds", expressions=[node.this])
+    return node
+
+
+@functools.cache
 def to_duckdb(sql: str) -> str:
-    [statement] = sqlglot.transpile(sql, read="trino", write="duckdb",
-                                    error_level=ErrorLevel.RAISE, unsupported_level=ErrorLevel.RAISE)
-    return statement
+    tree = sqlglot.parse_one(sql, read="trino", error_level=ErrorLevel.RAISE).transform(_milliseconds_as_duckdb)
+    return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
 
 
 _DECIMAL = re.compile(r"^decimal\((\d+),(\d+)\)$")
@@ -63,11 +74,6 @@ def duckdb_type(hive: str) -> str:
 
 def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def catalog_name(name: str) -> str:
-    """infra/layout.ts catalogName: lower case, anything but [a-z0-9_] → _."""
-    return re.sub(r"[^a-z0-9_]", "_", name.lower())
 
 
 def pad(seq: str) -> str:
@@ -129,21 +135,27 @@ def duckdb_today() -> date:
     """The date the view's lookback counts from (DuckDB's current_date in UTC)."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    return con.execute("SELECT current_date").fetchone()[0]
+    row = con.execute("SELECT current_date").fetchone()
+    assert row is not None
+    return row[0]
 
 
 def utc_now_ms() -> int:
-    return int(datetime.now(timezone.utc).timestamp() * 1000)
+    return int(datetime.now(UTC).timestamp() * 1000)
+
+
+def json_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def change_row(*, op: str, seq: str, keys: dict, new_image: dict | None, ts_ms: int, dt: str, hour: str = "07",
                event_id: str | None = None, ttl_delete: bool = False, overflow: str | None = None,
                old_image: dict | None = None, table: str = "t") -> dict:
-    """One `<t>_changes` row as the SerDe hands it over: nested objects as JSON text."""
+    """One `<t>_changes` row as the SerDe hands it over: nested objects as compact JSON text (Trino's
+    JSON SerDe gives the object back compact, members in the order the delta record has them)."""
     return {
         "v": 1, "table": table, "op": op, "seq": seq, "ts_ms": ts_ms, "event_id": event_id or f"ev-{seq}",
-        "ttl_delete": ttl_delete, "keys": json.dumps(keys, ensure_ascii=False),
-        "new_image": None if new_image is None else json.dumps(new_image, ensure_ascii=False),
-        "old_image": None if old_image is None else json.dumps(old_image, ensure_ascii=False),
+        "ttl_delete": ttl_delete, "keys": json_text(keys), "new_image": None if new_image is None else json_text(new_image),
+        "old_image": None if old_image is None else json_text(old_image),
         "overflow": overflow, "dt": dt, "hour": hour,
     }

@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from dynamodb_lake import ddb_json
-
-from live_view_harness import HORIZON_KEY, ZERO_SEQ, Lake, catalog_name, change_row, pad, ts
+from dynamodb_lake.schema import catalog_name  # the product's rule (infra/layout.ts catalogName)
+from live_view_harness import HORIZON_KEY, ZERO_SEQ, Lake, change_row, pad, ts
 
 _DECIMAL = re.compile(r"^decimal\((\d+),(\d+)\)$")
 _INT = re.compile(r"^-?[0-9]+$")
@@ -36,8 +36,8 @@ def athena_try_cast(text: str | None, hive: str):
     if hive in _INT_BITS:
         if not _INT.match(text):
             return None
-        value, limit = int(text), 2 ** (_INT_BITS[hive] - 1)
-        return value if -limit <= value < limit else None
+        whole, limit = int(text), 2 ** (_INT_BITS[hive] - 1)
+        return whole if -limit <= whole < limit else None
     match = _DECIMAL.match(hive)
     if match:
         precision, scale = int(match[1]), int(match[2])
@@ -65,7 +65,7 @@ class Shape:
     declared: list[dict]      # {attribute, column, hiveType}
 
     @classmethod
-    def of(cls, spec: dict, definition: dict) -> "Shape":
+    def of(cls, spec: dict, definition: dict) -> Shape:
         by_name = {c["name"]: c for c in definition["columns"]}
         from_name = catalog_name
         keys = [{"attribute": k["name"], "type": k["type"], "column": from_name(k["name"]),
@@ -142,8 +142,11 @@ def declared_value(rng: random.Random, hive: str) -> dict | None:
     if hive == "boolean":
         return rng.choice(common + [{"BOOL": True}, {"BOOL": False}, {"S": "false"}])
     if hive == "bigint":
-        return rng.choice(common + [{"N": "-9223372036854775808"}, {"N": "9223372036854775808"}, {"N": str(rng.randint(-10**6, 10**6))}])
-    scale = int(_DECIMAL.match(hive)[2])
+        return rng.choice(common + [{"N": "-9223372036854775808"}, {"N": "9223372036854775808"},
+                                    {"N": str(rng.randint(-10**6, 10**6))}])
+    decimal = _DECIMAL.match(hive)
+    assert decimal is not None, f"no values for {hive}"
+    scale = int(decimal[2])
     integer_digits = 38 - scale
     big = "".join(rng.choice("0123456789") for _ in range(integer_digits - 1))
     number = f"{rng.randint(1, 9)}{big}" + (f".{rng.randint(0, 10**scale - 1):0{scale}d}" if scale else "")
@@ -171,7 +174,10 @@ def random_seqs(rng: random.Random, n: int) -> list[str]:
     out = []
     for _ in range(n):
         jump = rng.random()
-        value += 10 ** rng.randint(20, 38) if jump < 0.06 else rng.randint(1, 10**rng.randint(0, 25)) if jump < 0.2 else rng.randint(1, 1000)
+        if jump < 0.06:
+            value += 10 ** rng.randint(20, 38)
+        else:
+            value += rng.randint(1, 10**rng.randint(0, 25)) if jump < 0.2 else rng.randint(1, 1000)
         out.append(str(min(value, 10**40 - 1)))
         if value >= 10**40 - 1:
             raise AssertionError("sequence space exhausted; generate fewer events")

@@ -23,7 +23,7 @@ BLOBS = {"tableName": "blobs", "database": "lake", "bucket": "lake-bucket", "loo
 EVENTS = {"tableName": "events-v2", "database": "lake_db", "bucket": "lake-bucket", "lookbackDays": 1,
           "keys": [{"name": "user-id", "type": "S"}, {"name": "at", "type": "N", "columnType": "decimal(38,6)"}],
           "declaredColumns": {"Note.Text": "string"}}
-SPECS = {"orders": ORDERS, "blobs": BLOBS, "events": EVENTS}
+SPECS: dict[str, dict] = {"orders": ORDERS, "blobs": BLOBS, "events": EVENTS}
 SEEDS = range(12)
 
 
