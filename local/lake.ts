@@ -24,7 +24,7 @@ import type { LakeTableSpec } from "../infra/views/table-spec";
 import type { LocalClients } from "./aws";
 import { listKeys } from "./deltas";
 import { LOCAL_REGION } from "./moto";
-import type { SampleTable } from "./sample-table";
+import { SAMPLE_KEYS, type SampleTable } from "./sample-table";
 import type { GlueScript, JobResult, LakeRow, SparkRunner } from "./spark-runner";
 
 const HIVE_TO_DUCKDB: Readonly<Record<string, string>> = { string: "VARCHAR", int: "INTEGER", bigint: "BIGINT", boolean: "BOOLEAN" };
@@ -51,10 +51,7 @@ export class LocalLake {
       tableName: table.tableName,
       database,
       bucket: table.bucket,
-      keys: [
-        { name: "pk", type: "S" },
-        { name: "sk", type: "N" },
-      ],
+      keys: [...SAMPLE_KEYS],
       declaredColumns: {},
     };
   }

@@ -12,11 +12,16 @@ import {
 import { CreateDeliveryStreamCommand } from "@aws-sdk/client-firehose";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { changesPrefix } from "../infra/layout";
+import type { KeyAttribute } from "../infra/views/table-spec";
 import type { LocalClients } from "./aws";
 import { LOCAL_ACCOUNT } from "./moto";
 
 export const TTL_ATTRIBUTE = "expires_at";
-export const KEY_SCHEMA = "pk:S,sk:N";
+/** The sample table's key, as the lake's table spec describes it (partition key, sort key). */
+export const SAMPLE_KEYS: readonly KeyAttribute[] = [
+  { name: "pk", type: "S" },
+  { name: "sk", type: "N" },
+];
 
 export interface SampleTable {
   readonly tableName: string;
@@ -31,14 +36,8 @@ export async function createSampleTable(clients: LocalClients, tableName: string
   const created = await clients.dynamodb.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "N" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
+      AttributeDefinitions: SAMPLE_KEYS.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+      KeySchema: SAMPLE_KEYS.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? "HASH" : "RANGE" })),
       BillingMode: "PAY_PER_REQUEST",
       StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
     }),
