@@ -21,6 +21,7 @@ import { reconcileLake } from "./reconcile";
 import { createSampleTable } from "./sample-table";
 import { scanTable } from "./scan";
 import { Stages } from "./stages";
+import { describeTrino, startLakeTrino, trinoLakeRows } from "./trino";
 import { Workload } from "./workload";
 
 const USAGE = "usage: ./scripts/demo.sh [--items N (default 200)] [--ops N (default 600)] [--seed N (default 42)] [--no-freshness]";
@@ -91,9 +92,11 @@ async function main(): Promise<number> {
   await stages.run("maintenance (expire snapshots, rewrite files and deletes, remove orphans)", () => lake.maintain(), (line) => line);
 
   const scan = await scanTable(env.clients, tableName);
-  const current = await stages.run("read the current view", () => lake.currentRows(), (rows) => `${rows.length} rows`);
+  const trino = await stages.run("start Trino (Athena's engine) with the catalog tables the components create", () => startLakeTrino(env.moto.endpoint, lake.spec), describeTrino);
+  const current = await stages.run("read the current view (on Trino)", () => trinoLakeRows(trino, lake.spec, "current"), (rows) => `${rows.length} rows`);
   for (const row of current.slice(0, 3)) stages.info(`${row._key}  _seq=${row._seq}  item=${truncate(row.item, 110)}`);
-  const live = await stages.run("query the live view (generated Athena SQL on DuckDB)", () => lake.liveRows(), (rows) => `${rows.length} rows`);
+  const live = await stages.run("query the live view (on Trino)", () => trinoLakeRows(trino, lake.spec, "live"), (rows) => `${rows.length} rows`);
+  await trino.stop();
   const liveDiff = differenceCount(compareWithTable(scan, live));
   stages.info(`live view vs scan: ${live.length} items, ${liveDiff} differences`);
 

@@ -115,7 +115,7 @@ void describe("TableCatalog", () => {
     const before = utcDate();
     await settled(catalog("fresh"));
     const range = (cloud.one(TABLE, "fresh-changes").inputs.parameters as Record<string, string>)["projection.dt.range"];
-    assert.ok([`${before},NOW`, `${utcDate()},NOW`].includes(range), range);
+    assert.ok(range !== undefined && [`${before},NOW`, `${utcDate()},NOW`].includes(range), range);
     assert.equal(utcDate(new Date("2026-11-30T23:59:59.999Z")), "2026-11-30");
     const parent = catalog("opts");
     assert.deepEqual(changesTableOptions(parent, true), { parent, ignoreChanges: [PROJECTION_RANGE_PATH] });
