@@ -122,6 +122,18 @@ def change_rows(changes_uri: str) -> list[dict]:
     return rows
 
 
+def millis_interval(node):
+    """Trino's exact `n * INTERVAL '0.001' SECOND` as DuckDB's to_milliseconds(n): DuckDB multiplies an
+    interval by a 32-bit integer only, and epoch milliseconds overflow it."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.Mul) and isinstance(node.expression, exp.Interval):
+        interval = node.expression
+        if interval.this.name == "0.001" and interval.text("unit").upper() == "SECOND":
+            return exp.func("to_milliseconds", node.this)
+    return node
+
+
 def live_view(spark, request: dict) -> list[dict]:
     """The generated <t>_live SQL, transpiled to DuckDB, over the current and tombstone tables (from Spark)
     and the delta objects (from S3)."""
@@ -149,8 +161,8 @@ def live_view(spark, request: dict) -> list[dict]:
         names_ = [c["name"] for c in columns]
         con.executemany(f'INSERT INTO "{database}"."{base}_changes" VALUES ({", ".join("?" for _ in names_)})',
                         [[row.get(n) for n in names_] for row in rows])
-    [sql] = sqlglot.transpile(request["sql"], read="trino", write="duckdb", error_level=ErrorLevel.RAISE,
-                              unsupported_level=ErrorLevel.RAISE)
+    tree = sqlglot.parse_one(request["sql"], read="trino", error_level=ErrorLevel.RAISE).transform(millis_interval)
+    sql = tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
     cursor = con.execute(f'SELECT "_key", "_seq", "item", "_source" FROM ({sql}) AS live')
     return [dict(zip(("_key", "_seq", "item", "_source"), row)) for row in cursor.fetchall()]
 
