@@ -1,4 +1,6 @@
-"""Session fixtures for the Trino-judged tests: one moto server and one Trino on it for the whole run."""
+"""Session fixtures for the Trino-judged tests (test/python): one moto server and one Trino on it for the whole
+run. At the root, not in test/python: glue-scripts/tests import their own conftest module by name, and a
+second conftest module next to theirs would take its place."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parent
 for folder in (ROOT / "local", ROOT / "glue-scripts" / "tests"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
