@@ -13,8 +13,9 @@ consumed when the ledger names it, or when its key is before S and it was last m
 closed mark M. A file that lands under a key before S (late beyond the bound, or a name outside the
 layout that sorts before it) is found by the sweep: every --late_sweep_hours a run lists everything,
 merges such files, counts them (late_files), logs them and puts the LateFiles metric; M then moves to
-the sweep's start less UPLOAD_MARGIN_MS (an upload in flight may carry an earlier LastModified than the
-moment it becomes visible). Names outside the layout that sort after it are listed by every run.
+the sweep's start (at most the newest LastModified listed) less UPLOAD_MARGIN_MS (an upload in flight may
+carry an earlier LastModified than the moment it becomes visible). Names outside the layout that sort
+after it are listed by every run.
 
 A snapshot load commits `dynamodb-lake.ledger` = "none" and `dynamodb-lake.restart-from-ms` = its horizon
 T: bookkeeping restarts (the next run sweeps and reads every delta file again), and the deltas the
@@ -110,7 +111,10 @@ def next_bookkeeping(state: Bookkeeping, listing: list[Listed], new: list[Listed
     closed mark moves; otherwise the listing covered keys after the window start only."""
     if swept:
         consumed = {o.rel: o.mtime_ms for o in listing}
-        closed_ms: int | None = listed_at_ms - UPLOAD_MARGIN_MS
+        # Not past the newest LastModified listed: S3's own clock bounds the mark if the driver's runs ahead.
+        newest = max((o.mtime_ms for o in listing), default=None)
+        closed_ms: int | None = (state.closed_ms if newest is None
+                                 else min(listed_at_ms, newest) - UPLOAD_MARGIN_MS)
     else:
         listed = {o.rel for o in listing}
         consumed = {rel: t for rel, t in state.named.items() if rel < state.window_start or rel in listed}

@@ -268,8 +268,8 @@ def test_runs_list_a_window_and_a_sweep_merges_files_landing_beyond_it_once(spar
 
     history = [write_deltas(hour(lake, "20", f"{h:02d}", "h.gz"), [delta(10 + h, "MODIFY", f"h{h}", {})])
                for h in range(6, 12)]
-    for path in history:
-        landed(path, 48)
+    for h, path in zip(range(6, 12), history):
+        landed(path, 48 - h)  # landed long ago, an hour apart
     first = compact_at(0)
     assert (first["swept"], first["files"], first["late_files"]) == (True, 6, 0)
     newest = ledger.read(tables.ledger_pointer(spark, lake.current).ledger)

@@ -22,17 +22,17 @@ def test_key_hours_follow_the_firehose_layout():
 
 def test_the_window_follows_the_watermark_and_the_ledger_names_only_recent_files():
     lateness = 3 * HOUR_MS
-    old = [Listed(f"dt=2026-11-19/hour={h:02d}/f", 10, T0 - HOUR_MS) for h in range(24)]
+    old = [Listed(f"dt=2026-11-19/hour={h:02d}/f", 10, T0 - (24 - h) * HOUR_MS + 10 * MINUTE) for h in range(24)]
     first = ledger.next_bookkeeping(Bookkeeping(), old, old, True, T0, lateness)
-    # The sweep consumed all; what landed more than UPLOAD_MARGIN_MS before it is covered by the closed mark.
-    assert first == Bookkeeping("dt=2026-11-19/hour=20/", T0 - HOUR_MS, T0 - ledger.UPLOAD_MARGIN_MS, T0,
+    # The sweep consumed all; what landed more than UPLOAD_MARGIN_MS before the newest file is covered.
+    assert first == Bookkeeping("dt=2026-11-19/hour=20/", T0 - HOUR_MS, T0 - 50 * MINUTE - ledger.UPLOAD_MARGIN_MS, T0,
                                 {f.rel: f.mtime_ms for f in old[20:]})
     new = [Listed("dt=2026-11-20/hour=05/g", 10, T0 + 6 * HOUR_MS)]
     listed = old[20:] + new
     assert ledger.select(first, listed) == (new, [])
     second = ledger.next_bookkeeping(first, listed, new, False, T0 + 6 * HOUR_MS, lateness)
     assert second == Bookkeeping("dt=2026-11-20/hour=02/", T0 + 5 * HOUR_MS, first.closed_ms, T0,
-                                 {"dt=2026-11-20/hour=05/g": T0 + 6 * HOUR_MS})
+                                 {"dt=2026-11-19/hour=23/f": T0 - 50 * MINUTE, "dt=2026-11-20/hour=05/g": T0 + 6 * HOUR_MS})
     # A file under an hour before the window start is found by the next sweep only, as late.
     late = Listed("dt=2026-11-19/hour=23/late", 5, T0 + 7 * HOUR_MS)
     assert ledger.select(second, [*old, late, *new]) == ([late], ["dt=2026-11-19/hour=23/late"])
