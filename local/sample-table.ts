@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { CreateDeliveryStreamCommand } from "@aws-sdk/client-firehose";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { changesPrefix } from "../infra/layout";
+import { firehoseChangesPrefix, firehoseErrorPrefix } from "../infra/layout";
 import type { KeyAttribute } from "../infra/views/table-spec";
 import type { LocalClients } from "./aws";
 import { LOCAL_ACCOUNT } from "./moto";
@@ -56,8 +56,7 @@ export async function createSampleTable(clients: LocalClients, tableName: string
   const tableArn = created.TableDescription?.TableArn;
   if (!streamArn || !tableArn) throw new Error(`table ${tableName} was created without a stream`);
   const deliveryStreamName = `${tableName}-changes`;
-  // moto takes the prefix literally (no !{timestamp:…} expansion) and appends YYYY/MM/DD/HH/ itself,
-  // so locally the prefix is the plain changes/<table>/ and readers list recursively under it.
+  // The component's prefixes; local/moto_server.py expands their !{…} expressions as Firehose does.
   await clients.firehose.send(
     new CreateDeliveryStreamCommand({
       DeliveryStreamName: deliveryStreamName,
@@ -65,7 +64,8 @@ export async function createSampleTable(clients: LocalClients, tableName: string
       ExtendedS3DestinationConfiguration: {
         BucketARN: `arn:aws:s3:::${bucket}`,
         RoleARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/firehose-delivery`,
-        Prefix: changesPrefix(tableName),
+        Prefix: firehoseChangesPrefix(tableName),
+        ErrorOutputPrefix: firehoseErrorPrefix(tableName),
         BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 1 },
       },
     }),

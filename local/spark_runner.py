@@ -84,18 +84,14 @@ def table_rows(spark, database: str, table: str, columns: list[str]) -> list[dic
     return [row.asDict() for row in spark.table(names.current).select(*columns).collect()]
 
 
-_MOTO_HOUR = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/(\d{2})/[^/]+$")
 _HIVE_HOUR = re.compile(r"/dt=(\d{4}-\d{2}-\d{2})/hour=(\d{2})/")
 
 
 def partition_of(uri: str) -> tuple[str, str]:
-    """dt and hour of a delta object: Firehose's dt=/hour= key, or the emulator's YYYY/MM/DD/HH/."""
+    """dt and hour of a delta object from its Firehose key (changes/<table>/dt=YYYY-MM-DD/hour=HH/<name>)."""
     hive = _HIVE_HOUR.search(uri)
     if hive:
         return hive[1], hive[2]
-    moto = _MOTO_HOUR.search(uri)
-    if moto:
-        return f"{moto[1]}-{moto[2]}-{moto[3]}", moto[4]
     raise ValueError(f"cannot tell the dt/hour partition of {uri}")
 
 
