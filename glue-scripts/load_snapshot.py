@@ -16,9 +16,11 @@ Arguments (unknown ones, such as Glue's own, are ignored):
   --mode              export | scan (default export)
   --export_uri        exports/<table>/ (newest COMPLETED export) or one …/AWSDynamoDB/<id>/ directory
   --start_export      true: ExportTableToPointInTime first, wait, then load (default false)
-  --table_arn / --export_bucket / --export_prefix   for --start_export
+  --table_arn / --export_bucket / --export_prefix   for --start_export (scan mode scans --table_arn when given)
+  --exporter_role_arn / --export_bucket_owner   --start_export of a table in another account: the role there the
+                      job assumes to start and poll the export, and the lake's account, which owns the bucket
   --poll_seconds      export status poll interval (default 30)
-  --read_percent      scan mode: share of the table's read capacity to use (default 0.5)
+  --read_percent      scan mode: share of the table's read capacity to use (default 0.25)
   --scan_segments     scan mode: parallel Scan segments (default 0 = 4 per core)
   --repair            true marks a repair run (`lake resnapshot`) in the run history (default false)
 
@@ -35,7 +37,8 @@ directory (an emulator's) has no known T: T = 0, nothing is skipped.
 Export lines are parsed in the JVM (the jar built from jvm/, passed to Glue with --extra-jars; see
 dynamodb_lake/jvm_rows.py) into exactly the rows the Python parser (records.export_rows) makes; a line it
 does not reproduce exactly, or a bad one, makes the load start over with the Python parser, which loads it
-as before or names the bad file and line. Without the jar, and in scan mode, Python parses.
+as before or names the bad file and line. Without the jar Python parses, after a warning line saying so; in
+scan mode Python parses.
 """
 from __future__ import annotations
 
@@ -46,7 +49,7 @@ import time
 from pyspark.sql import functions as F
 
 from dynamodb_lake import args as job_args
-from dynamodb_lake import exports, jvm_rows, records, scan, tables
+from dynamodb_lake import aws_clients, exports, jvm_rows, records, scan, tables
 from dynamodb_lake.ledger import LEDGER_PROPERTY, NO_LEDGER, RESTART_PROPERTY
 from dynamodb_lake.schema import TableSchema, table_schema
 from dynamodb_lake.session import build_session
@@ -56,11 +59,13 @@ SPECIFIC = (
     ("--mode", "export", "export | scan"),
     ("--export_uri", "", "exports/<table>/ or one export directory"),
     ("--start_export", "false", "start ExportTableToPointInTime and wait before loading"),
-    ("--table_arn", "", "table ARN for --start_export"),
+    ("--table_arn", "", "table ARN for --start_export; scan mode scans it (a table in another account)"),
     ("--export_bucket", "", "S3 bucket for --start_export"),
     ("--export_prefix", "", "S3 prefix for --start_export, e.g. exports/<table>"),
+    ("--exporter_role_arn", "", "table in another account: the role there that starts and polls the export"),
+    ("--export_bucket_owner", "", "with --exporter_role_arn: the account of --export_bucket (S3BucketOwner)"),
     ("--poll_seconds", "30", "export status poll interval"),
-    ("--read_percent", "0.5", "scan mode: share of read capacity"),
+    ("--read_percent", "0.25", "scan mode: share of read capacity"),
     ("--scan_segments", "0", "scan mode: segments (0 = 4 per core)"),
     ("--repair", "false", "true marks a repair run (`lake resnapshot`) in the run history; the load is the same"),
 )
@@ -73,8 +78,8 @@ def export_raw_rows(spark, export: exports.Export, schema: TableSchema):
                                lambda uri, data: records.export_rows(uri, data, schema, export_ms))
 
 
-def scan_raw_rows(spark, table_name: str, schema: TableSchema, read_percent: float, segments: int, region: str):
-    items, snapshot_ms, total = scan.scan_items(spark, table_name, read_percent, segments, region)
+def scan_raw_rows(spark, table: str, schema: TableSchema, read_percent: float, segments: int, region: str):
+    items, snapshot_ms, total = scan.scan_items(spark, table, read_percent, segments, region)
     return items.map(lambda item: records.item_row(item, schema, snapshot_ms)), snapshot_ms, total
 
 
@@ -91,7 +96,7 @@ def run(spark, args, say=print) -> dict:
     started = time.time()
     source: dict
     if args.mode == "scan":
-        rdd, snapshot_ms, segments = scan_raw_rows(spark, args.table_name, schema, float(args.read_percent),
+        rdd, snapshot_ms, segments = scan_raw_rows(spark, args.table_arn or args.table_name, schema, float(args.read_percent),
                                                    int(args.scan_segments), args.region)
         source = {"scan_segments": segments, "read_percent": float(args.read_percent)}
         horizon_ms = snapshot_ms
@@ -100,8 +105,12 @@ def run(spark, args, say=print) -> dict:
             missing = [f for f in ("table_arn", "export_bucket") if not getattr(args, f)]
             if missing:
                 raise SystemExit(f"--start_export true needs {', '.join('--' + m for m in missing)}")
-            export = exports.start_export(scan.dynamodb_client(args.region), args.table_arn, args.export_bucket,
-                                          args.export_prefix, float(args.poll_seconds), say)
+            if bool(args.exporter_role_arn) != bool(args.export_bucket_owner):
+                raise SystemExit("an export of a table in another account needs both --exporter_role_arn (the role "
+                                 "there that exports it) and --export_bucket_owner (the account of --export_bucket)")
+            export = exports.start_export(aws_clients.dynamodb_client(args.region, args.exporter_role_arn),
+                                          args.table_arn, args.export_bucket, args.export_prefix,
+                                          float(args.poll_seconds), say, bucket_owner=args.export_bucket_owner or None)
         elif args.export_uri:
             export = exports.find_export(args.export_uri)
         else:
@@ -123,7 +132,10 @@ def run(spark, args, say=print) -> dict:
          .overwrite(F.lit(True)))
 
     source["parser"] = "python"
-    if args.mode == "export" and jvm_rows.available(spark):
+    jar = args.mode == "export" and jvm_rows.available(spark)
+    if args.mode == "export" and not jar:
+        say(f"warning: {jvm_rows.MISSING_JAR}; parsing {export.directory} in Python, several times slower")
+    if jar:
         try:
             replace_contents(jvm_rows.export_rows(spark, list(export.data_files), schema, export.export_ms))
             source["parser"] = "jvm"

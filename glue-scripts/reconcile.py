@@ -9,7 +9,8 @@ Arguments (unknown ones, such as Glue's own, are ignored):
   --table_name  --database  --catalog_impl (default hadoop)  --warehouse  --key_schema   as for compact
   --export_uri    exports/<table>/ (newest COMPLETED export) or one …/AWSDynamoDB/<id>/ directory
   --scan          true: read the table with a parallel Scan instead (default false)
-  --read_percent  scan: share of the table's read capacity (default 0.5)
+  --table_arn     scan: the table by ARN (a table in another account); default: --table_name in the job's account
+  --read_percent  scan: share of the table's read capacity (default 0.25)
   --scan_segments scan: parallel segments (default 0 = 4 per core)
   --max_details   differences listed in the JSON details (default 100)
 
@@ -31,7 +32,8 @@ from dynamodb_lake.session import build_session
 SPECIFIC = (
     ("--export_uri", "", "export folder or directory"),
     ("--scan", "false", "scan the table instead of reading an export"),
-    ("--read_percent", "0.5", "scan: share of read capacity"),
+    ("--table_arn", "", "scan: the table by ARN (a table in another account)"),
+    ("--read_percent", "0.25", "scan: share of read capacity"),
     ("--scan_segments", "0", "scan: segments (0 = 4 per core)"),
     ("--max_details", "100", "differences listed in the details"),
 )
@@ -39,7 +41,7 @@ SPECIFIC = (
 
 def source_pairs(spark, args, key_names: list[str]):
     if job_args.as_bool(args.scan):
-        items, _started_ms, _segments = scan.scan_items(spark, args.table_name, float(args.read_percent),
+        items, _started_ms, _segments = scan.scan_items(spark, args.table_arn or args.table_name, float(args.read_percent),
                                                         int(args.scan_segments), args.region)
         return items.map(lambda item: compare.item_pair(item, key_names))
     if not args.export_uri:

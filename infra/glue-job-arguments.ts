@@ -143,8 +143,12 @@ export interface LoadSnapshotInputs extends TableJobInputs {
   readonly readPercent?: number;
   /** Hash buckets of `_key` the current table is created with. Default 16. */
   readonly buckets?: number;
-  /** "export" mode: the table's ARN, for the export the job starts into `exports/<table>/`. */
+  /** The table's ARN: "export" mode exports it into `exports/<table>/`; "glue" mode scans it (by ARN, so a table in another account is reached). */
   readonly tableArn?: string;
+  /** "export" mode, table in another account: the exporter role there, which the job assumes to start and poll the export. */
+  readonly exporterRoleArn?: string;
+  /** With exporterRoleArn: the lake's account, which owns the bucket the export is written to (the export's S3BucketOwner). */
+  readonly exportBucketOwner?: string;
   /** "export" mode: load this existing export (`exports/<table>/` or one export directory) instead of starting one. */
   readonly exportUri?: string;
   /** Marks the run as a repair in the run history (`lake resnapshot`); the load is the same. Default false. */
@@ -154,8 +158,21 @@ export interface LoadSnapshotInputs extends TableJobInputs {
 /** load_snapshot.py: fill `<table>_current` from a PITR export (started by the job, or given) or from a capped scan. */
 export function loadSnapshotArguments(i: LoadSnapshotInputs): JobArguments {
   const mode = i.mode ?? DEFAULT_SNAPSHOT_MODE;
+  const crossAccount = i.exporterRoleArn !== undefined || i.exportBucketOwner !== undefined;
+  if (crossAccount && (i.exporterRoleArn === undefined || i.exportBucketOwner === undefined)) {
+    throw new Error(`table ${i.tableName}: an export from another account needs both exporterRoleArn (the role there) and exportBucketOwner (the lake's account)`);
+  }
+  if (crossAccount && (mode !== "export" || i.exportUri !== undefined)) {
+    throw new Error(`table ${i.tableName}: exporterRoleArn and exportBucketOwner are for an export the job starts (mode "export" without exportUri)`);
+  }
   const source = (): JobArguments => {
-    if (mode === "glue") return { "--mode": "scan", "--read_percent": checkReadPercent(i.readPercent ?? DEFAULT_READ_PERCENT) };
+    if (mode === "glue") {
+      return {
+        "--mode": "scan",
+        "--read_percent": checkReadPercent(i.readPercent ?? DEFAULT_READ_PERCENT),
+        ...(i.tableArn === undefined ? {} : { "--table_arn": i.tableArn }),
+      };
+    }
     if (i.exportUri !== undefined) return { "--mode": "export", "--export_uri": i.exportUri };
     if (i.tableArn === undefined) throw new Error(`table ${i.tableName}: snapshot mode "export" starts an export and needs the table's ARN (or give exportUri)`);
     return {
@@ -165,6 +182,9 @@ export function loadSnapshotArguments(i: LoadSnapshotInputs): JobArguments {
       "--table_arn": i.tableArn,
       "--export_bucket": i.bucket,
       "--export_prefix": exportsPrefix(i.tableName),
+      ...(i.exporterRoleArn === undefined || i.exportBucketOwner === undefined
+        ? {}
+        : { "--exporter_role_arn": i.exporterRoleArn, "--export_bucket_owner": i.exportBucketOwner }),
     };
   };
   return {
@@ -217,6 +237,8 @@ export interface ReconcileInputs extends TableJobInputs {
   readonly readPercent?: number;
   /** Compare with this export instead of scanning the table. */
   readonly exportUri?: string;
+  /** The table's ARN, which the scan reads it by (a table in another account). Default: the table named tableName in the job's account. */
+  readonly tableArn?: string;
 }
 
 /** reconcile.py: compare `<table>_current` with a scan of the table (or an export); fails the run on differences. */
@@ -224,7 +246,11 @@ export function reconcileArguments(i: ReconcileInputs): JobArguments {
   return {
     ...tableJobArguments(i),
     ...(i.exportUri === undefined
-      ? { "--scan": "true", "--read_percent": checkReadPercent(i.readPercent ?? DEFAULT_RECONCILE_READ_PERCENT, "reconcile readPercent") }
+      ? {
+          "--scan": "true",
+          "--read_percent": checkReadPercent(i.readPercent ?? DEFAULT_RECONCILE_READ_PERCENT, "reconcile readPercent"),
+          ...(i.tableArn === undefined ? {} : { "--table_arn": i.tableArn }),
+        }
       : { "--export_uri": i.exportUri }),
   };
 }

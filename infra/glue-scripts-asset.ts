@@ -1,5 +1,6 @@
 /**
- * Uploads the Glue job scripts and their shared Python package from the repo
+ * Uploads the Glue job scripts, their shared Python package and the snapshot
+ * job's export parser jar from the repo
  * at deploy, under a prefix named by their content hash: a changed script gets
  * a new key, so a running job never sees a half-updated set of files.
  */
@@ -14,6 +15,8 @@ import { LAKE_PREFIXES } from "./layout";
 export const REQUIRED_SCRIPTS = ["load_snapshot", "compact", "maintenance", "reconcile"] as const;
 /** The shared package, shipped as `<package>.zip` through `--extra-py-files`. */
 export const PYTHON_PACKAGE = "dynamodb_lake";
+/** The snapshot job's export parser (a Spark SQL function), built from jvm/ by scripts/setup.sh and passed with `--extra-jars`. */
+export const SNAPSHOT_PARSER_JAR = "dynamodb-lake-udf.jar";
 /** Where deployed scripts live, under the per-content-hash folder. */
 export const GLUE_ASSETS_PREFIX = `${LAKE_PREFIXES.assets}glue/`;
 
@@ -25,6 +28,8 @@ export interface GlueScriptsArgs {
    * Default: the package's own `glue-scripts/` folder.
    */
   readonly scriptsDirectory?: string;
+  /** The export parser jar. Default: the package's own `jvm/target/dynamodb-lake-udf.jar` (built by `./scripts/setup.sh`). */
+  readonly snapshotParserJar?: string;
 }
 
 export interface ScriptFile {
@@ -37,6 +42,19 @@ export interface ScriptFile {
 export function defaultScriptsDirectory(): string {
   const candidates = [path.resolve(__dirname, "..", "glue-scripts"), path.resolve(__dirname, "..", "..", "glue-scripts")];
   return candidates.find((c) => fs.existsSync(path.join(c, PYTHON_PACKAGE))) ?? (candidates[0] as string);
+}
+
+/** The default parser jar, whether this file runs from the sources (infra/) or the build (dist/infra/). */
+export function defaultSnapshotParserJar(): string {
+  const candidates = [path.resolve(__dirname, "..", "jvm", "target", SNAPSHOT_PARSER_JAR), path.resolve(__dirname, "..", "..", "jvm", "target", SNAPSHOT_PARSER_JAR)];
+  return candidates.find((c) => fs.existsSync(c)) ?? (candidates[0] as string);
+}
+
+/** The jar must exist at deploy: without it every snapshot would parse in Python, several times slower. */
+export function checkSnapshotParserJar(jar: string): void {
+  if (!fs.existsSync(jar)) {
+    throw new Error(`snapshot parser jar ${jar} is missing: build it with ./scripts/setup.sh (Maven, jvm/), or set snapshotParserJar to a built ${SNAPSHOT_PARSER_JAR}`);
+  }
 }
 
 const isPython = (name: string): boolean => name.endsWith(".py");
@@ -98,6 +116,8 @@ export class GlueScripts extends pulumi.ComponentResource {
   public readonly scriptUris: Record<string, pulumi.Output<string>>;
   /** `s3://` URI of the zipped `dynamodb_lake` package, for `--extra-py-files`. */
   public readonly extraPyFilesUri: pulumi.Output<string>;
+  /** `s3://` URI of the export parser jar, for the snapshot job's `--extra-jars`. */
+  public readonly extraJarsUri: pulumi.Output<string>;
 
   constructor(name: string, args: GlueScriptsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dynamodb-lake:index:GlueScripts", name, args, opts);
@@ -108,8 +128,11 @@ export class GlueScripts extends pulumi.ComponentResource {
     const scripts = listJobScripts(dir);
     const pkg = listPackageFiles(dir);
     checkScriptsDirectory(dir, scripts, pkg);
+    const jar = path.resolve(args.snapshotParserJar ?? defaultSnapshotParserJar());
+    checkSnapshotParserJar(jar);
+    const jarFile: ScriptFile = { relativePath: SNAPSHOT_PARSER_JAR, absolutePath: jar };
 
-    this.contentHash = contentHash([...scripts, ...pkg].map((f) => ({ relativePath: f.relativePath, content: fs.readFileSync(f.absolutePath) })));
+    this.contentHash = contentHash([...scripts, ...pkg, jarFile].map((f) => ({ relativePath: f.relativePath, content: fs.readFileSync(f.absolutePath) })));
     this.assetsPrefix = `${GLUE_ASSETS_PREFIX}${this.contentHash}/`;
 
     this.scriptUris = {};
@@ -143,7 +166,14 @@ export class GlueScripts extends pulumi.ComponentResource {
     );
     this.extraPyFilesUri = pulumi.interpolate`s3://${zip.bucket}/${zip.key}`;
 
-    this.registerOutputs({ assetsPrefix: this.assetsPrefix, scriptUris: this.scriptUris, extraPyFilesUri: this.extraPyFilesUri });
+    const jarObject = new aws.s3.BucketObjectv2(
+      `${name}-parser-jar`,
+      { bucket: args.bucket, key: `${this.assetsPrefix}${SNAPSHOT_PARSER_JAR}`, source: new pulumi.asset.FileAsset(jar), contentType: "application/java-archive" },
+      { parent: this },
+    );
+    this.extraJarsUri = pulumi.interpolate`s3://${jarObject.bucket}/${jarObject.key}`;
+
+    this.registerOutputs({ assetsPrefix: this.assetsPrefix, scriptUris: this.scriptUris, extraPyFilesUri: this.extraPyFilesUri, extraJarsUri: this.extraJarsUri });
   }
 
   /** URI of one job script; the error names the scripts that exist. */

@@ -85,6 +85,8 @@ export {
   type TableCompactionArgs,
 } from "./table-compaction";
 export { DEFAULT_RECONCILE_TIMEOUT_MINUTES, TableReconcile, type TableReconcileArgs } from "./table-reconcile";
+export { TableSourceAccess, exporterRoleName, type TableSourceAccessArgs } from "./table-source-access";
+export { SourceAccountError, checkCrossAccountKeys, checkSourceAccount, type KeyManager, type SourceAccountFacts } from "./source-account-checks";
 export {
   DEFAULT_BUCKETS,
   DEFAULT_NUMBER_OF_WORKERS,
@@ -122,9 +124,12 @@ export {
   GlueScripts,
   PYTHON_PACKAGE,
   REQUIRED_SCRIPTS,
+  SNAPSHOT_PARSER_JAR,
   checkScriptsDirectory,
+  checkSnapshotParserJar,
   contentHash,
   defaultScriptsDirectory,
+  defaultSnapshotParserJar,
   listJobScripts,
   listPackageFiles,
   type GlueScriptsArgs,

@@ -37,15 +37,18 @@ export class TableReconcile extends pulumi.ComponentResource {
     super("dynamodb-lake:index:TableReconcile", name, {}, opts);
     const scope = lakeScope({ parent: this });
     const table = pulumi.output(args.tableName);
+    // The scan reads the table by ARN: the one given (another account), or the table in the lake's own account and region.
+    const tableArn = pulumi
+      .all([scope, table, args.tableArn])
+      .apply(([s, t, arn]) => arn ?? `arn:${s.partition}:dynamodb:${s.region}:${s.account}:table/${t}`);
 
     const policy = pulumi
-      .all([scope, table, args.bucket, args.database, pulumi.output(args.kmsKeyArns ?? []), args.tableArn])
-      .apply(([s, t, bucket, database, kms, tableArn]) => {
+      .all([scope, table, args.bucket, args.database, pulumi.output(args.kmsKeyArns ?? []), tableArn])
+      .apply(([s, t, bucket, database, kms, arn]) => {
         const catalogTables = [currentTableName(t), tombstonesTableName(t)];
         return reconcileJobPolicy({
           scope: s,
-          // The scan reads the table in the lake's own account and region (the job's --region), or the one named by ARN.
-          tables: [tableArn ?? `arn:${s.partition}:dynamodb:${s.region}:${s.account}:table/${t}`],
+          tables: [arn],
           lake: `s3://${bucket}/`,
           warehousePrefixes: catalogTables.map((c) => warehouseTablePrefix(database, c)),
           assetsPrefix: GLUE_ASSETS_PREFIX,
@@ -55,11 +58,14 @@ export class TableReconcile extends pulumi.ComponentResource {
         });
       });
 
+    // Two groups: pulumi.all keeps element types for up to eight inputs.
+    const where = pulumi.all([table, tableArn, args.keys, args.bucket, args.database, scope]);
+    const how = pulumi.all([args.declaredColumns ?? {}, args.scripts.extraPyFilesUri, args.readPercent]);
     const defaultArguments = pulumi
-      .all([table, args.keys, args.bucket, args.database, args.declaredColumns ?? {}, args.scripts.extraPyFilesUri, scope, args.readPercent])
-      .apply(([t, keys, bucket, database, declared, extraPyFiles, s, readPercent]) => ({
+      .all([where, how])
+      .apply(([[t, arn, keys, bucket, database, s], [declared, extraPyFiles, readPercent]]) => ({
         ...glueRuntimeArguments(warehouseUriOf(bucket), extraPyFiles),
-        ...reconcileArguments({ tableName: t, database, bucket, keys, declaredColumns: declared, region: s.region, readPercent }),
+        ...reconcileArguments({ tableName: t, database, bucket, keys, declaredColumns: declared, region: s.region, readPercent, tableArn: arn }),
       }));
 
     const { role, job } = glueJobWithRole(this, name, {

@@ -102,13 +102,28 @@ export class TableSnapshot extends pulumi.ComponentResource {
 
     // Two groups: pulumi.all keeps element types for up to eight inputs.
     const where = pulumi.all([this.tableName, source.tableArn, this.keys, args.bucket, args.database, scope]);
-    const how = pulumi.all([args.declaredColumns ?? {}, args.readPercent, args.buckets, args.scripts.extraPyFilesUri]);
+    const how = pulumi.all([args.declaredColumns ?? {}, args.readPercent, args.buckets, args.scripts.extraPyFilesUri, args.scripts.extraJarsUri, args.exporterRoleArn]);
     const defaultArguments = pulumi
       .all([where, how])
-      .apply(([[table, tableArn, keys, bucket, database, s], [declared, readPercent, buckets, extraPyFiles]]) => ({
+      .apply(([[table, tableArn, keys, bucket, database, s], [declared, readPercent, buckets, extraPyFiles, extraJars, exporterRoleArn]]) => ({
         ...glueRuntimeArguments(warehouseUriOf(bucket), extraPyFiles),
+        // The export parser; without it the job parses in Python (and says so).
+        "--extra-jars": extraJars,
         // Every run replaces the table; `lake resnapshot` overrides --repair so repairs stand out in the run history.
-        ...loadSnapshotArguments({ tableName: table, database, bucket, keys, declaredColumns: declared, region: s.region, mode, tableArn, readPercent, buckets }),
+        ...loadSnapshotArguments({
+          tableName: table,
+          database,
+          bucket,
+          keys,
+          declaredColumns: declared,
+          region: s.region,
+          mode,
+          tableArn,
+          readPercent,
+          buckets,
+          // A table in another account: its exporter role starts the export into the lake account's bucket.
+          ...(exporterRoleArn ? { exporterRoleArn, exportBucketOwner: s.account } : {}),
+        }),
       }));
 
     const { role, job } = glueJobWithRole(this, name, {

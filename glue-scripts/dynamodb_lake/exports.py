@@ -92,16 +92,20 @@ def export_dirs(uri: str) -> set[str]:
 
 
 def start_export(dynamodb, table_arn: str, bucket: str, prefix: str, poll_seconds: float,
-                 say: Callable[[str], None] = print, sleep: Callable[[float], None] = time.sleep) -> Export:
-    """ExportTableToPointInTime (PITR must be on), waits with progress lines, returns the export."""
+                 say: Callable[[str], None] = print, sleep: Callable[[float], None] = time.sleep,
+                 bucket_owner: str | None = None) -> Export:
+    """ExportTableToPointInTime (PITR must be on), waits with progress lines, returns the export.
+    bucket_owner: the bucket's account when the table is in another one (dynamodb is then a client of the
+    table's account, which alone may export it); the export's objects then belong to the bucket's account."""
     target = f"s3://{bucket}/{prefix.strip('/')}" if prefix.strip("/") else f"s3://{bucket}"
     before = export_dirs(target)
     started = time.time()
     # Without ExportTime the export is of the table at request time: an emulator exports then (never
     # later than the request is a safe horizon), AWS exports the latest restorable time.
     requested_ms = int(started * 1000)
+    owner = {"S3BucketOwner": bucket_owner} if bucket_owner else {}
     response = dynamodb.export_table_to_point_in_time(TableArn=table_arn, S3Bucket=bucket, S3Prefix=prefix.strip("/"),
-                                                      ExportFormat="DYNAMODB_JSON")
+                                                      ExportFormat="DYNAMODB_JSON", **owner)
     arn = response["ExportDescription"]["ExportArn"]
     say(f"export started: {arn} → {target}/AWSDynamoDB/")
     while True:

@@ -16,6 +16,9 @@ from .schema import SNAPSHOT_SEQ, TableSchema
 from .transforms import raw_struct
 
 ROWS_CLASS = "dynamodb.lake.ExportItemRow"
+JAR = "dynamodb-lake-udf.jar"
+MISSING_JAR = (f"the JVM export parser ({JAR}, class {ROWS_CLASS}) is not on the class path: deployed jobs get it "
+               "through --extra-jars, local runs through $DYNAMODB_LAKE_JAR (./scripts/setup.sh builds it)")
 NEEDS_PYTHON = "dynamodb-lake: needs the Python parser: "
 _FUNCTION = "dynamodb_lake_export_row"
 # Spark reads paths as glob patterns: a file name holding one of these is read by Python instead.

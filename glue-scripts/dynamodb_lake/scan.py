@@ -7,22 +7,15 @@ go through doubles (or fixed decimals) and silently round large or very precise 
 """
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 
 from . import ddb_json, storage
+from .aws_clients import dynamodb_client
 
 # On-demand tables have no provisioned RCU; the table's default maximum (what Glue's DynamoDB connector
 # assumes too) is used unless the table sets OnDemandThroughput.MaxReadRequestUnits.
 ON_DEMAND_READ_UNITS = 40000.0
-
-
-def dynamodb_client(region: str = ""):
-    import boto3
-
-    endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL") or None
-    return boto3.client("dynamodb", region_name=region or None, endpoint_url=endpoint)
 
 
 def read_capacity(description: dict) -> float:
@@ -40,9 +33,9 @@ def pause_needed(consumed_units: float, elapsed_s: float, units_per_s: float) ->
     return max(0.0, consumed_units / units_per_s - elapsed_s)
 
 
-def scan_segment(table_name: str, segment: int, total: int, units_per_s: float, region: str = "") -> Iterator[dict]:
+def scan_segment(table: str, segment: int, total: int, units_per_s: float, region: str = "") -> Iterator[dict]:
     client = dynamodb_client(region)
-    request = {"TableName": table_name, "Segment": segment, "TotalSegments": total, "ReturnConsumedCapacity": "TOTAL"}
+    request = {"TableName": table, "Segment": segment, "TotalSegments": total, "ReturnConsumedCapacity": "TOTAL"}
     started, consumed = time.monotonic(), 0.0
     while True:
         page = client.scan(**request)
@@ -55,17 +48,17 @@ def scan_segment(table_name: str, segment: int, total: int, units_per_s: float, 
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def scan_items(spark, table_name: str, read_percent: float, segments: int, region: str = ""):
-    """Every item of the table, scanned on the executors in parallel segments that together use at most
+def scan_items(spark, table: str, read_percent: float, segments: int, region: str = ""):
+    """Every item of the table (its name, or its ARN: a table in another account is named by ARN), scanned on the executors in parallel segments that together use at most
     read_percent of its read capacity: (RDD of DynamoDB JSON items, the scan's start in epoch ms, segments).
     segments 0 means 4 per core. A change made before the start is in the scan (later ones may be too)."""
-    description = dynamodb_client(region).describe_table(TableName=table_name)["Table"]
+    description = dynamodb_client(region).describe_table(TableName=table)["Table"]
     total = segments or 4 * spark.sparkContext.defaultParallelism
     per_segment = read_capacity(description) * read_percent / total
     started_ms, env = int(time.time() * 1000), storage.driver_env()
 
     def segment_items(segment: int) -> Iterator[dict]:
         storage.use_env(env)
-        yield from scan_segment(table_name, segment, total, per_segment, region)
+        yield from scan_segment(table, segment, total, per_segment, region)
 
     return spark.sparkContext.parallelize(range(total), total).flatMap(segment_items), started_ms, total

@@ -19,11 +19,16 @@ DEPLOYED = {"tableName": "Orders", "database": "lake_db", "bucket": "lake-bucket
 CASES: list[tuple[str, dict[str, Any]]] = [
     ("load_snapshot", {"tableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders"}),
     ("load_snapshot", {"tableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders", "repair": True}),
+    ("load_snapshot", {"tableArn": "arn:aws:dynamodb:eu-west-1:444455556666:table/Orders",
+                       "exporterRoleArn": "arn:aws:iam::444455556666:role/lake-orders-exporter",
+                       "exportBucketOwner": "123456789012"}),
     ("load_snapshot", {"mode": "glue", "readPercent": 0.5, "buckets": 64}),
+    ("load_snapshot", {"mode": "glue", "tableArn": "arn:aws:dynamodb:eu-west-1:444455556666:table/Orders"}),
     ("load_snapshot", {"exportUri": "s3://lake-bucket/exports/Orders/"}),
     ("compact", {"snapshotJobName": "orders-snapshot"}),
     ("maintenance", {"snapshotRetentionHours": 24, "tombstoneRetentionHours": 720}),
     ("reconcile", {"readPercent": 0.5}),
+    ("reconcile", {"tableArn": "arn:aws:dynamodb:eu-west-1:444455556666:table/Orders"}),
     ("reconcile", {"exportUri": "s3://lake-bucket/exports/Orders/"}),
 ]
 
@@ -65,6 +70,16 @@ def test_compaction_is_not_given_the_bucket_count():
     # compact.py keeps the bucket count the table was created with; only the load takes --buckets.
     assert "--buckets" not in job_arguments("compact", **DEPLOYED, snapshotJobName="s")
     assert job_arguments("load_snapshot", **DEPLOYED, exportUri="e", buckets=8)["--buckets"] == "8"
+
+
+@pytest.mark.parametrize("job", ["load_snapshot", "reconcile"])
+def test_the_scripts_default_read_share_is_the_components(job):
+    # What a script runs with when --read_percent is not passed equals the share the components default to
+    # (DEFAULT_READ_PERCENT, DEFAULT_RECONCILE_READ_PERCENT), as the builder writes it when none is given.
+    options = {"mode": "glue"} if job == "load_snapshot" else {}
+    deployed_default = job_arguments(job, **DEPLOYED, **options)["--read_percent"]
+    script_default = {flag: default for flag, default, _text in SCRIPTS[job].SPECIFIC}["--read_percent"]
+    assert script_default == deployed_default
 
 
 def test_bad_inputs_are_refused_by_the_builder():

@@ -125,6 +125,19 @@ void describe("a table in another account (Pulumi mocks, two providers)", () => 
     assert.deepEqual(snapshot[0], { Sid: "AssumeTableExporters", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [`arn:aws:iam::${TABLE_ACCOUNT}:role/lake-orders-exporter`] });
     assert.ok(!snapshot.some((s) => s.Action.includes("dynamodb:ExportTableToPointInTime")));
     assert.deepEqual(statements("lake-orders-reconcile-policy").find((s) => s.Sid === "ScanTables")?.Resource, [TABLE]);
+
+    // The jobs' arguments: the snapshot job exports A's table as the exporter, into the lake account's bucket; reconcile scans it by ARN.
+    const jobArguments = (logical: string): Record<string, string> => cloud.one("aws:glue/job:Job", logical).inputs.defaultArguments as Record<string, string>;
+    const exportArguments = ["--table_arn", "--export_bucket", "--export_prefix", "--exporter_role_arn", "--export_bucket_owner"];
+    const snapshotJob = jobArguments("lake-orders-snapshot-job");
+    assert.deepEqual(Object.fromEntries(exportArguments.map((k) => [k, snapshotJob[k]])), {
+      "--table_arn": TABLE,
+      "--export_bucket": bucket,
+      "--export_prefix": "exports/orders/",
+      "--exporter_role_arn": `arn:aws:iam::${TABLE_ACCOUNT}:role/lake-orders-exporter`,
+      "--export_bucket_owner": LAKE_ACCOUNT,
+    });
+    assert.equal(jobArguments("lake-orders-reconcile-job")["--table_arn"], TABLE);
   });
 
   void it("in glue snapshot mode the table policy admits the snapshot job too, and there is no exporter", async () => {
@@ -136,6 +149,10 @@ void describe("a table in another account (Pulumi mocks, two providers)", () => 
       tableResourcePolicy({ table: TABLE, scanRoleArns: [roleArn("lake-orders-snapshot-role"), roleArn("lake-orders-reconcile-role")] }),
     );
     assert.equal(cloud.ofType("aws:iam/role:Role").filter((r) => r.name.includes("exporter")).length, 0);
+    // The snapshot job scans A's table by ARN, with its own role.
+    const snapshotJob = cloud.one("aws:glue/job:Job", "lake-orders-snapshot-job").inputs.defaultArguments as Record<string, string>;
+    assert.equal(snapshotJob["--table_arn"], TABLE);
+    assert.deepEqual(Object.keys(snapshotJob).filter((k) => k.startsWith("--export")), []);
   });
 
   async function failsWith(table: Partial<DynamoDbLakeTableArgs>, message: string, read: (lake: DynamoDbLake) => pulumi.Output<unknown>): Promise<void> {

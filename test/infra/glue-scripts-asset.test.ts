@@ -14,7 +14,7 @@ async function assetPath(source: unknown): Promise<string> {
 }
 
 void describe("GlueScripts", () => {
-  void it("uploads each job script and the zipped package under the content-hash prefix", async () => {
+  void it("uploads each job script, the zipped package and the parser jar under the content-hash prefix", async () => {
     const cloud = await useLakeMockCloud();
     const dir = fakeScriptsDirectory();
     const scripts = new GlueScripts("scripts", { bucket: "lake-bucket", scriptsDirectory: dir });
@@ -23,15 +23,20 @@ void describe("GlueScripts", () => {
     const hash = scripts.contentHash;
     assert.match(hash, /^[0-9a-f]{16}$/);
     assert.equal(scripts.assetsPrefix, `_assets/glue/${hash}/`);
-    const objects = cloud.ofType(OBJECT).map((o) => ({ name: o.name, bucket: o.inputs.bucket, key: o.inputs.key, contentType: o.inputs.contentType }));
+    const objects = cloud.ofType(OBJECT).map((o) => ({ name: o.name, bucket: o.inputs.bucket, key: o.inputs.key, contentType: o.inputs.contentType }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     assert.deepEqual(objects, [
       { name: "scripts-compact", bucket: "lake-bucket", key: `_assets/glue/${hash}/compact.py`, contentType: "text/x-python" },
       { name: "scripts-load-snapshot", bucket: "lake-bucket", key: `_assets/glue/${hash}/load_snapshot.py`, contentType: "text/x-python" },
       { name: "scripts-maintenance", bucket: "lake-bucket", key: `_assets/glue/${hash}/maintenance.py`, contentType: "text/x-python" },
-      { name: "scripts-reconcile", bucket: "lake-bucket", key: `_assets/glue/${hash}/reconcile.py`, contentType: "text/x-python" },
       { name: "scripts-package", bucket: "lake-bucket", key: `_assets/glue/${hash}/dynamodb_lake.zip`, contentType: "application/zip" },
+      { name: "scripts-parser-jar", bucket: "lake-bucket", key: `_assets/glue/${hash}/dynamodb-lake-udf.jar`, contentType: "application/java-archive" },
+      { name: "scripts-reconcile", bucket: "lake-bucket", key: `_assets/glue/${hash}/reconcile.py`, contentType: "text/x-python" },
     ]);
     assert.equal(await assetPath(cloud.one(OBJECT, "scripts-compact").inputs.source), path.join(dir, "compact.py"));
+    // The snapshot job's parser, as scripts/setup.sh builds it.
+    assert.equal(await assetPath(cloud.one(OBJECT, "scripts-parser-jar").inputs.source), path.resolve(__dirname, "..", "..", "jvm", "target", "dynamodb-lake-udf.jar"));
+    assert.equal(await valueOf(scripts.extraJarsUri), `s3://lake-bucket/_assets/glue/${hash}/dynamodb-lake-udf.jar`);
 
     // The zip holds the package folder itself (so `import dynamodb_lake` works), without caches or tests.
     const archive = cloud.one(OBJECT, "scripts-package").inputs.source as pulumi.asset.AssetArchive;
@@ -70,6 +75,17 @@ void describe("GlueScripts", () => {
     assert.notEqual(hashOf(fakeScriptsDirectory({ "compact.py": "print('compact!')\n" }), "e"), base);
     assert.notEqual(hashOf(fakeScriptsDirectory({ "dynamodb_lake/io/s3.py": "Y = 3\n" }), "f"), base);
     assert.notEqual(hashOf(fakeScriptsDirectory({ "dynamodb_lake/new.py": "" }), "g"), base);
+    const otherJar = path.join(fakeScriptsDirectory(), "other.jar");
+    fs.writeFileSync(otherJar, "a rebuilt parser");
+    assert.notEqual(new GlueScripts("h", { bucket: "b", scriptsDirectory: fakeScriptsDirectory(), snapshotParserJar: otherJar }).contentHash, base);
+  });
+
+  void it("fails when the parser jar is not built, naming the build", async () => {
+    await useLakeMockCloud();
+    const jar = path.join(fakeScriptsDirectory(), "target", "dynamodb-lake-udf.jar");
+    assert.throws(() => new GlueScripts("no-jar", { bucket: "b", scriptsDirectory: fakeScriptsDirectory(), snapshotParserJar: jar }), {
+      message: `snapshot parser jar ${jar} is missing: build it with ./scripts/setup.sh (Maven, jvm/), or set snapshotParserJar to a built dynamodb-lake-udf.jar`,
+    });
   });
 
   void it("fails naming the folder and what it lacks", async () => {

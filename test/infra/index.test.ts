@@ -4,8 +4,9 @@ import * as lake from "../../infra";
 
 /** The package's public values, by what they are. An export that disappears (or appears) fails here. */
 const PUBLIC_VALUES = {
-  components: ["DynamoDbLake", "LakeBucket", "TableCapture", "TableSnapshot", "TableCompaction", "TableReconcile", "GlueScripts", "LakeCatalog", "TableCatalog"],
-  errors: ["LakeConfigError", "StackConfigError", "BucketChoiceError", "TableConfigError", "CaptureSettingError"],
+  components: ["DynamoDbLake", "LakeBucket", "TableCapture", "TableSnapshot", "TableCompaction", "TableReconcile", "GlueScripts", "LakeCatalog", "TableCatalog", "TableSourceAccess"],
+  errors: ["LakeConfigError", "StackConfigError", "BucketChoiceError", "TableConfigError", "CaptureSettingError", "SourceAccountError"],
+  crossAccount: ["exporterRoleName", "checkSourceAccount", "checkCrossAccountKeys"],
   configuration: ["CONFIG_KEYS", "CONFIG_NAMESPACE", "readStackConfig", "lakeTableIds", "planLakeBucket", "provideLakeBucket", "checkBucketName"],
   sourceTable: ["resolveSourceTable", "sourceTableOf", "isSourceTable", "parseTableIdentifier", "checkTableStream", "checkTableRegion", "checkTableAccount", "keyAttributes", "REQUIRED_STREAM_VIEW_TYPE"],
   capture: ["CAPTURE_DEFAULTS", "CAPTURE_METRICS_NAMESPACE", "CAPTURE_RUNTIME", "CAPTURE_SERVICE_NAME", "FIREHOSE_LOG_STREAM", "DEAD_LETTER_RETENTION_SECONDS", "LOG_RETENTION_DAYS", "checkCaptureSetting"],
@@ -65,7 +66,19 @@ const PUBLIC_VALUES = {
     "reconcileArguments",
     "jobArgv",
   ],
-  scripts: ["GLUE_ASSETS_PREFIX", "PYTHON_PACKAGE", "REQUIRED_SCRIPTS", "checkScriptsDirectory", "contentHash", "defaultScriptsDirectory", "listJobScripts", "listPackageFiles"],
+  scripts: [
+    "GLUE_ASSETS_PREFIX",
+    "PYTHON_PACKAGE",
+    "REQUIRED_SCRIPTS",
+    "SNAPSHOT_PARSER_JAR",
+    "checkScriptsDirectory",
+    "checkSnapshotParserJar",
+    "contentHash",
+    "defaultScriptsDirectory",
+    "defaultSnapshotParserJar",
+    "listJobScripts",
+    "listPackageFiles",
+  ],
   catalog: ["ATHENA_ENGINE_VERSION", "DEFAULT_BYTES_SCANNED_CUTOFF", "MIN_BYTES_SCANNED_CUTOFF", "checkBytesScannedCutoff"],
   policies: ["iam"],
 };
@@ -98,6 +111,9 @@ export type PublicTypes = [
   lake.TableSnapshotArgs,
   lake.TableCompactionArgs,
   lake.TableReconcileArgs,
+  lake.TableSourceAccessArgs,
+  lake.SourceAccountFacts,
+  lake.KeyManager,
   lake.CompactInputs,
   lake.JobArguments,
   lake.LoadSnapshotInputs,

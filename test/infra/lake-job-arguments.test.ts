@@ -107,12 +107,45 @@ void describe("the job scripts' arguments", () => {
     assert.throws(() => loadSnapshotArguments(table), { message: 'table Orders: snapshot mode "export" starts an export and needs the table\'s ARN (or give exportUri)' });
   });
 
+  void it("load_snapshot: a table in another account is exported by its exporter role into the lake account's bucket", () => {
+    const elsewhere = "arn:aws:dynamodb:eu-west-1:444455556666:table/Orders";
+    const exporterRoleArn = "arn:aws:iam::444455556666:role/lake-orders-exporter";
+    assert.deepEqual(loadSnapshotArguments({ ...table, tableArn: elsewhere, exporterRoleArn, exportBucketOwner: "123456789012" }), {
+      ...common,
+      "--buckets": "16",
+      "--mode": "export",
+      "--start_export": "true",
+      "--export_uri": "s3://b-1/exports/Orders/",
+      "--table_arn": elsewhere,
+      "--export_bucket": "b-1",
+      "--export_prefix": "exports/Orders/",
+      "--exporter_role_arn": exporterRoleArn,
+      "--export_bucket_owner": "123456789012",
+      "--repair": "false",
+    });
+    const half = "table Orders: an export from another account needs both exporterRoleArn (the role there) and exportBucketOwner (the lake's account)";
+    assert.throws(() => loadSnapshotArguments({ ...table, tableArn: elsewhere, exporterRoleArn }), { message: half });
+    assert.throws(() => loadSnapshotArguments({ ...table, tableArn: elsewhere, exportBucketOwner: "123456789012" }), { message: half });
+    const notStarted = 'table Orders: exporterRoleArn and exportBucketOwner are for an export the job starts (mode "export" without exportUri)';
+    assert.throws(() => loadSnapshotArguments({ ...table, mode: "glue", tableArn: elsewhere, exporterRoleArn, exportBucketOwner: "1" }), { message: notStarted });
+    assert.throws(() => loadSnapshotArguments({ ...table, exportUri: "s3://b-1/exports/Orders/", exporterRoleArn, exportBucketOwner: "1" }), { message: notStarted });
+  });
+
   void it("load_snapshot: scans at the default share of read capacity, or loads a given export", () => {
     assert.deepEqual(loadSnapshotArguments({ ...table, mode: "glue", buckets: 64 }), {
       ...common,
       "--buckets": "64",
       "--mode": "scan",
       "--read_percent": "0.25",
+      "--repair": "false",
+    });
+    // Given the ARN, the scan reads the table by it (a table in another account).
+    assert.deepEqual(loadSnapshotArguments({ ...table, mode: "glue", tableArn }), {
+      ...common,
+      "--buckets": "16",
+      "--mode": "scan",
+      "--read_percent": "0.25",
+      "--table_arn": tableArn,
       "--repair": "false",
     });
     assert.deepEqual(loadSnapshotArguments({ ...table, exportUri: "s3://b-1/exports/Orders/AWSDynamoDB/01/", repair: true }), {
@@ -147,6 +180,7 @@ void describe("the job scripts' arguments", () => {
 
   void it("reconcile: a scan at a quarter of the read capacity by default, or an export", () => {
     assert.deepEqual(reconcileArguments(table), { ...common, "--scan": "true", "--read_percent": "0.25" });
+    assert.deepEqual(reconcileArguments({ ...table, tableArn }), { ...common, "--scan": "true", "--read_percent": "0.25", "--table_arn": tableArn });
     assert.deepEqual(reconcileArguments({ ...table, exportUri: "s3://b-1/exports/Orders/" }), { ...common, "--export_uri": "s3://b-1/exports/Orders/" });
   });
 

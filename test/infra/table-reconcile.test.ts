@@ -6,7 +6,7 @@ import { checkReadPercent } from "../../infra/glue-job-arguments";
 import { TableReconcile, type TableReconcileArgs } from "../../infra/table-reconcile";
 import { expectedGlueJob, expectedRuntimeArguments, ORDERS_TABLE_ARGUMENTS } from "./glue-job-expectations";
 import { fakeScriptsDirectory, useLakeMockCloud } from "./lake-mocks";
-import { ACCOUNT, parseJson, settled, valueOf } from "./pulumi-mocks";
+import { ACCOUNT, parseJson, settled, tableArn, valueOf } from "./pulumi-mocks";
 
 const JOB = "aws:glue/job:Job";
 const TRIGGER = "aws:glue/trigger:Trigger";
@@ -90,7 +90,7 @@ void describe("TableReconcile", () => {
         hash,
         script: "reconcile.py",
         timeout: 120,
-        defaultArguments: { ...expectedRuntimeArguments(hash), ...ORDERS_TABLE_ARGUMENTS, "--scan": "true", "--read_percent": "0.25" },
+        defaultArguments: { ...expectedRuntimeArguments(hash), ...ORDERS_TABLE_ARGUMENTS, "--scan": "true", "--read_percent": "0.25", "--table_arn": tableArn("Orders") },
       }),
     );
     assert.deepEqual(cloud.ofType(TRIGGER), [], "no schedule: it runs when someone asks");

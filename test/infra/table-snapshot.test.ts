@@ -67,6 +67,7 @@ void describe("TableSnapshot, export mode (default)", () => {
         timeout: 2880,
         defaultArguments: {
           ...expectedRuntimeArguments(hash),
+          "--extra-jars": `s3://lake-bucket/_assets/glue/${hash}/dynamodb-lake-udf.jar`,
           ...ORDERS_TABLE_ARGUMENTS,
           "--buckets": "16",
           "--mode": "export",
@@ -205,7 +206,7 @@ void describe("TableSnapshot, glue mode", () => {
     const args = job.defaultArguments;
     assert.deepEqual(
       Object.fromEntries(Object.entries(args).filter(([k]) => ["--mode", "--read_percent", "--start_export", "--export_uri", "--table_arn", "--repair"].includes(k))),
-      { "--mode": "scan", "--read_percent": "0.5", "--repair": "false" },
+      { "--mode": "scan", "--read_percent": "0.5", "--table_arn": tableArn("Plain"), "--repair": "false" },
     );
     assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "plain-snapshot-policy").inputs.policy), expectedPolicy("Plain", "glue"));
   });
