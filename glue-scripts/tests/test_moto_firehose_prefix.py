@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from dynamodb_lake import ledger
 from moto_server import SERVER_SCRIPT, MotoServer, client
 
 sys.path.append(os.path.dirname(SERVER_SCRIPT))  # local/, after the tests' own moto_server
@@ -127,3 +128,12 @@ def test_unsupported_expressions_are_named(prefix, message):
 
 def test_java_time_keeps_separators_and_quotes():
     assert java_time("yyyy-MM-dd'T'HH:mm:ss", MOMENT) == "2026-03-07T04:05:06"
+
+
+def test_compactions_key_layout_is_the_products_prefix_expanded():
+    """ledger's hour prefix (compaction's StartAfter window) names the folder Firehose writes a moment's batch to."""
+    prefix, _ = product_prefixes("orders")
+    for moment in (MOMENT, datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC), datetime(2027, 1, 1, 0, 0, tzinfo=UTC)):
+        ms = int(moment.timestamp() * 1000)
+        assert expand_prefix(prefix, moment) == f"changes/orders/{ledger.hour_prefix(ms)}"
+        assert ledger.key_hour_ms(expand_prefix(prefix, moment)[len("changes/orders/"):] + "x.gz") == ms - ms % ledger.HOUR_MS
