@@ -8,10 +8,9 @@ import load_snapshot
 import reconcile
 from dynamodb_lake import args as job_args
 from dynamodb_lake import jvm_rows, storage, tables
-from dynamodb_lake.ddb_json import to_client
 from factories import Lake
 from moto_server import MotoServer, apply_env, client
-from test_moto_export import ITEMS
+from test_moto_export import create_table
 
 TABLE_ACCOUNT = "111111111111"
 EXPORTER = f"arn:aws:iam::{TABLE_ACCOUNT}:role/orders-exporter"
@@ -38,17 +37,6 @@ def table_account_dynamodb(moto):
     c = client(moto, "sts").assume_role(RoleArn=EXPORTER, RoleSessionName="test")["Credentials"]
     return boto3.client("dynamodb", endpoint_url=moto.url, region_name="us-east-1", aws_access_key_id=c["AccessKeyId"],
                         aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
-
-
-def create_table(dynamodb, name: str) -> str:
-    dynamodb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                          AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                                {"AttributeName": "sk", "AttributeType": "N"}],
-                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
-    dynamodb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
-    for item in ITEMS:
-        dynamodb.put_item(TableName=name, Item=to_client(item))
-    return dynamodb.describe_table(TableName=name)["Table"]["TableArn"]
 
 
 def lake_args(lake: Lake, table: str) -> list[str]:

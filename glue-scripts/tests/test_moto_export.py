@@ -35,8 +35,8 @@ def moto():
     server.stop()
 
 
-def make_table(moto, name: str):
-    dynamodb, s3 = clients(moto)
+def create_table(dynamodb, name: str) -> str:
+    """Table `name` (pk:S, sk:N, PITR on) holding ITEMS, in the account of the client; its ARN."""
     dynamodb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
                           AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
                                                 {"AttributeName": "sk", "AttributeType": "N"}],
@@ -44,9 +44,15 @@ def make_table(moto, name: str):
     dynamodb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
     for item in ITEMS:
         dynamodb.put_item(TableName=name, Item=to_client(item))
+    return dynamodb.describe_table(TableName=name)["Table"]["TableArn"]
+
+
+def make_table(moto, name: str):
+    dynamodb, s3 = clients(moto)
+    arn = create_table(dynamodb, name)
     if "lake" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
         s3.create_bucket(Bucket="lake")
-    return dynamodb, s3, dynamodb.describe_table(TableName=name)["Table"]["TableArn"]
+    return dynamodb, s3, arn
 
 
 def emulator_export(moto, tmp_path) -> str:
