@@ -6,9 +6,9 @@ same table version before either lands: the race happens every run, not by luck.
 import threading
 
 import pytest
-from conftest import glue_session
 
 import test_compact
+from conftest import glue_session
 from moto_server import MotoServer, client
 
 PAIR_SECONDS = "4"

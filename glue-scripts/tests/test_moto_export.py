@@ -163,7 +163,7 @@ def test_metrics_and_the_snapshot_job_start_reach_the_services(moto, monkeypatch
     metrics.put("Orders", {"files": 3, "records": 7, "applied": 5, "deleted": 1, "quarantined": 1, "bytes": 900})
     cloudwatch = boto3.client("cloudwatch", endpoint_url=moto.url)
     names = {m["MetricName"] for m in cloudwatch.list_metrics(Namespace="DynamoDbLake")["Metrics"]}
-    assert names == {"DeltaFiles", "DeltaRecords", "ItemsApplied", "ItemsDeleted", "FilesQuarantined", "DeltaBytes"}
+    assert names == {"DeltaFiles", "DeltaRecords", "ItemsApplied", "ItemsDeleted", "FilesQuarantined", "DeltaBytes", "LateFiles"}
 
     glue = boto3.client("glue", endpoint_url=moto.url)
     glue.create_job(Name="orders-load-snapshot", Role="arn:aws:iam::123456789012:role/glue",

@@ -1,8 +1,8 @@
 """The Spark catalog settings: on the Glue path exactly the deployed `--conf` (infra/glue-job-arguments.ts)
 plus only the emulator's endpoint overrides; the folder catalog for fast unit tests."""
 import pytest
-from conftest import deployed_spark_conf
 
+from conftest import deployed_spark_conf
 from dynamodb_lake.session import CATALOG, SPARK_CONF_ENV, catalog_conf, parse_spark_conf
 
 WAREHOUSE = "s3://lake/warehouse/"
