@@ -215,13 +215,26 @@ class TrinoServer:
                 raise RuntimeError(f"Trino exited with {self._process.returncode} while starting:\n{self._log_tail()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/v1/info", timeout=2) as response:
-                    if json.load(response).get("starting") is False:
+                    # Started is not yet schedulable: until the node manager lists the coordinator as an
+                    # active node, queries fail with NO_NODES_AVAILABLE.
+                    if json.load(response).get("starting") is False and self._runs_a_query():
                         return
             except (OSError, ValueError):
                 pass  # not listening yet
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Trino did not start within {self.start_timeout:.0f} s on {self.url}:\n{self._log_tail()}")
             time.sleep(0.5)
+
+    def _runs_a_query(self) -> bool:
+        """True when `SELECT 1` completes (False while the server has no active node yet)."""
+        headers = {"X-Trino-User": "readiness"}
+        request = urllib.request.Request(f"{self.url}/v1/statement", data=b"SELECT 1", headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            page = json.load(response)
+        while "error" not in page and page.get("nextUri"):
+            with urllib.request.urlopen(urllib.request.Request(page["nextUri"], headers=headers), timeout=10) as response:
+                page = json.load(response)
+        return "error" not in page
 
     def _log_tail(self, lines: int = 60) -> str:
         try:
