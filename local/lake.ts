@@ -17,17 +17,13 @@ import {
   type JobArguments,
   type TableJobInputs,
 } from "../infra/glue-job-arguments";
-import { catalogName, changesPrefix, exportsPrefix } from "../infra/layout";
-import { changesTableDefinition } from "../infra/views/changes-table";
-import { liveViewSql } from "../infra/views/live-view";
+import { exportsPrefix } from "../infra/layout";
 import type { LakeTableSpec } from "../infra/views/table-spec";
 import type { LocalClients } from "./aws";
 import { listKeys } from "./deltas";
 import { LOCAL_REGION } from "./moto";
 import { SAMPLE_KEYS, type SampleTable } from "./sample-table";
 import type { GlueScript, JobResult, LakeRow, SparkRunner } from "./spark-runner";
-
-const HIVE_TO_DUCKDB: Readonly<Record<string, string>> = { string: "VARCHAR", int: "INTEGER", bigint: "BIGINT", boolean: "BOOLEAN" };
 
 export interface CompactSummary {
   readonly files: number;
@@ -163,21 +159,6 @@ export class LocalLake {
 
   async currentRows(): Promise<LakeRow[]> {
     return this.spark.currentRows(this.sparkConf, this.database, this.table.tableName);
-  }
-
-  /** The generated <t>_live view SQL run on DuckDB over the current table and the delta objects. */
-  async liveRows(): Promise<LakeRow[]> {
-    const changes = changesTableDefinition(this.spec);
-    return this.spark.liveView({
-      sparkConf: this.sparkConf,
-      database: this.database,
-      table: this.table.tableName,
-      catalogDatabase: catalogName(this.database),
-      catalogTable: catalogName(this.table.tableName),
-      sql: liveViewSql(this.spec),
-      changesUri: this.uri(changesPrefix(this.table.tableName)),
-      changesColumns: [...changes.columns, ...changes.partitionKeys].map((c) => ({ name: c.name, duckdb: HIVE_TO_DUCKDB[c.type] ?? "VARCHAR" })),
-    });
   }
 
   async run(script: GlueScript, argv: readonly string[]): Promise<JobResult> {

@@ -28,18 +28,6 @@ export interface LakeRow {
   readonly _source?: string;
 }
 
-export interface LiveViewRequest {
-  /** The lake's Glue `--conf` value (icebergSparkConf). */
-  readonly sparkConf: string;
-  readonly database: string;
-  readonly table: string;
-  readonly catalogDatabase: string;
-  readonly catalogTable: string;
-  readonly sql: string;
-  readonly changesUri: string;
-  readonly changesColumns: readonly { name: string; duckdb: string }[];
-}
-
 /** The runner process ended while a request was in flight (a job that exits, or a crash). */
 export class SparkProcessExited extends Error {
   override readonly name = "SparkProcessExited";
@@ -90,21 +78,6 @@ export class SparkRunner {
   /** `_key`, `_seq`, `item` of every row of lake.<database>.<table>_current (empty when it does not exist). */
   async currentRows(sparkConf: string, database: string, table: string): Promise<LakeRow[]> {
     return (await this.request({ op: "current", spark_conf: sparkConf, database, table })).rows as LakeRow[];
-  }
-
-  async liveView(req: LiveViewRequest): Promise<LakeRow[]> {
-    const res = await this.request({
-      op: "live",
-      spark_conf: req.sparkConf,
-      database: req.database,
-      table: req.table,
-      catalog_database: req.catalogDatabase,
-      catalog_table: req.catalogTable,
-      sql: req.sql,
-      changes_uri: req.changesUri,
-      changes_columns: req.changesColumns,
-    });
-    return res.rows as LakeRow[];
   }
 
   /** Starts the process and the session for a lake's `--conf` now, so that a later job does not wait for the JVM. */
