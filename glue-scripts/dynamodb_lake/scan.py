@@ -49,8 +49,9 @@ def scan_segment(table: str, segment: int, total: int, units_per_s: float, regio
 
 
 def scan_items(spark, table: str, read_percent: float, segments: int, region: str = ""):
-    """Every item of the table (its name, or its ARN: a table in another account is named by ARN), scanned on the executors in parallel segments that together use at most
-    read_percent of its read capacity: (RDD of DynamoDB JSON items, the scan's start in epoch ms, segments).
+    """Every item of the table (its name, or its ARN: a table in another account is named by ARN), scanned on
+    the executors in parallel segments that together use at most read_percent of its read capacity:
+    (RDD of DynamoDB JSON items, the scan's start in epoch ms, segments).
     segments 0 means 4 per core. A change made before the start is in the scan (later ones may be too)."""
     description = dynamodb_client(region).describe_table(TableName=table)["Table"]
     total = segments or 4 * spark.sparkContext.defaultParallelism
