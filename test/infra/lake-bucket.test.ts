@@ -10,7 +10,7 @@ import {
   provideLakeBucket,
   type LakeBucketChoice,
 } from "../../infra/lake-bucket-choice";
-import { MockCloud, assertOnlyFailure, dependencyRecorder, parseJson, previewFailures, settled, useMockCloud, valueOf } from "./pulumi-mocks";
+import { MockCloud, assertOnlyFailure, dependenciesOf, dependencyRecorder, nameOf, parseJson, previewFailures, settled, useMockCloud, valueOf } from "./pulumi-mocks";
 
 const KEY = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -166,9 +166,7 @@ void describe("LakeBucket (Pulumi mocks)", () => {
     await settled(lake);
     await name;
     // The name output carries the configuration resources as dependencies, so users of it are created after them.
-    const deps = await (lake.bucketName as unknown as { resources(): Promise<Set<pulumi.Resource>> }).resources();
-    // A resource's logical name is the last part of its URN.
-    const names = (await Promise.all([...deps].map((r) => valueOf(r.urn)))).map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort();
+    const names = (await Promise.all((await dependenciesOf(lake.bucketName)).map(nameOf))).sort();
     assert.deepEqual(names, ["lake", "lake-encryption", "lake-lifecycle", "lake-policy", "lake-versioning"]);
   });
 

@@ -173,6 +173,29 @@ export class MockCloud implements pulumi.runtime.Mocks {
 
 let installed: { cloud: MockCloud; preview: boolean } | undefined;
 
+/** Each resource's children, as the stack transformation below sees them constructed. */
+const childrenOf = new WeakMap<pulumi.Resource, pulumi.Resource[]>();
+let stack: Promise<void> | undefined;
+
+/**
+ * The root stack a program runs in, created once per process: its transformation sees every resource
+ * constructed after it with its parent, so a test can wait for a component's whole tree.
+ */
+function openStack(): Promise<void> {
+  stack ??= (async () => {
+    const root = new pulumi.runtime.Stack(() => {
+      pulumi.runtime.registerStackTransformation(({ resource, opts }) => {
+        if (opts.parent !== undefined) childrenOf.set(opts.parent, [...(childrenOf.get(opts.parent) ?? []), resource]);
+        return undefined;
+      });
+      return Promise.resolve({});
+    });
+    // Registered before the first test empties the cloud, so the stack is not among any test's resources.
+    await valueOf(root.urn);
+  })();
+  return stack;
+}
+
 /**
  * Gives each test an empty cloud of the given kind. The mocks are installed once per process (per
  * test file) and then emptied: a component's outputs are registered after its children, so a monitor
@@ -183,6 +206,7 @@ export async function useCloud<T extends MockCloud>(kind: new () => T, preview =
     installed = { cloud: new kind(), preview };
     await pulumi.runtime.setMocks(installed.cloud, "dynamodb-lake", "test", preview);
   }
+  await openStack();
   installed.cloud.reset();
   return installed.cloud as T;
 }
@@ -191,22 +215,34 @@ export function useMockCloud(preview = false): Promise<MockCloud> {
   return useCloud(MockCloud, preview);
 }
 
-/** The value of an output, rejecting with the error an apply threw. */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return (output as unknown as { promise(): Promise<T> }).promise();
+/**
+ * The value of an output, rejecting with the error an apply threw; undefined where it is unknown (a
+ * preview). Serialized the way a resource input is sent to the engine, then read back.
+ */
+export async function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  const serialized: unknown = await pulumi.runtime.serializeProperty("valueOf", output);
+  return (serialized === undefined ? undefined : pulumi.runtime.deserializeProperty(serialized)) as T;
 }
 
-/**
- * Waits until the component and every resource below it is registered with the (mock) engine.
- * The SDK has no public list of a component's children (and the mock engine is not told parents),
- * so this one walk reads its internal `__childResources`.
- */
+/** The resources an output carries as dependencies: those the engine orders anything that uses it after. */
+export async function dependenciesOf(output: pulumi.Output<unknown>): Promise<pulumi.Resource[]> {
+  const dependencies = new Set<pulumi.Resource>();
+  await pulumi.runtime.serializeProperty("dependenciesOf", output, dependencies);
+  return [...dependencies];
+}
+
+/** A resource's logical name: the last part of its URN. */
+export async function nameOf(resource: pulumi.Resource): Promise<string> {
+  const urn = await valueOf(resource.urn);
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/** Waits until the component and every resource below it is registered with the (mock) engine. */
 export async function settled(resource: pulumi.Resource): Promise<void> {
   const all: pulumi.Resource[] = [];
   const walk = (r: pulumi.Resource): void => {
     all.push(r);
-    const children = (r as unknown as { __childResources?: Set<pulumi.Resource> }).__childResources;
-    for (const child of children ?? []) walk(child);
+    for (const child of childrenOf.get(r) ?? []) walk(child);
   };
   walk(resource);
   await Promise.all(all.map((r) => valueOf(r.urn)));
