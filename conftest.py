@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-for folder in (ROOT / "local", ROOT / "glue-scripts" / "tests"):
+for folder in (ROOT / "local" / "emulator", ROOT / "glue-scripts" / "tests"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 

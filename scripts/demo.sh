@@ -8,4 +8,4 @@ cd "$ROOT"
 ./scripts/setup.sh
 source "$ROOT/scripts/env.sh"
 # exec: Ctrl-C reaches the demo itself, which stops everything it started.
-exec node --import tsx local/demo.ts "$@"
+exec node --import tsx local/demo/demo.ts "$@"

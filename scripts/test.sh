@@ -14,7 +14,7 @@ run() { local name="$1"; shift; local t0=$SECONDS; printf '\n=== %s\n' "$name"; 
 run "lint" npx eslint --max-warnings 0 .
 run "typecheck" npx tsc -p tsconfig.json --noEmit
 run "python lint" ruff check
-# Three runs: glue-scripts/tests and test/python each hold a conftest module, local/ a second moto_server.
+# Three runs: glue-scripts/tests and test/python each hold a conftest module, local/emulator/ a second moto_server.
 run "python typecheck" bash -c 'mypy glue-scripts bench scripts && mypy local && mypy test/python'
 # Line and branch coverage of the TypeScript sources: its table ends with the "all files" line; no threshold.
 run "typescript tests" node --import tsx --test --test-concurrency=1 \

@@ -1,4 +1,4 @@
-"""The project's moto server (local/moto_server.py: moto plus Glue's VersionId check) on a free loopback
+"""The project's moto server (local/emulator/moto_server.py: moto plus Glue's VersionId check) on a free loopback
 port, for a test module or the whole test session."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import sys
 import time
 import urllib.request
 
-# The same wrapper the local pipeline starts (local/moto.ts).
-SERVER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local", "moto_server.py")
+# The same wrapper the local pipeline starts (local/emulator/moto.ts).
+SERVER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local", "emulator", "moto_server.py")
 
 
 def free_port() -> int:
@@ -21,7 +21,7 @@ def free_port() -> int:
 
 class MotoServer:
     def __init__(self, *options: str):
-        """options: local/moto_server.py's test hooks, e.g. "--plain-glue-updates"."""
+        """options: local/emulator/moto_server.py's test hooks, e.g. "--plain-glue-updates"."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen([sys.executable, SERVER_SCRIPT, "-H", "127.0.0.1", "-p", str(self.port), *options],

@@ -1,4 +1,4 @@
-"""local/moto_server.py: Firehose's S3 keys follow the stream's Prefix expressions, as Firehose writes them
+"""local/emulator/moto_server.py: Firehose's S3 keys follow the stream's Prefix expressions, as Firehose writes them
 (moto alone takes the prefix literally and appends YYYY/MM/DD/HH/)."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from dynamodb_lake import ledger
 from moto_server import SERVER_SCRIPT, MotoServer, client
 
-sys.path.append(os.path.dirname(SERVER_SCRIPT))  # local/, after the tests' own moto_server
+sys.path.append(os.path.dirname(SERVER_SCRIPT))  # local/emulator/, after the tests' own moto_server
 from firehose_prefix import expand_prefix, java_time  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")

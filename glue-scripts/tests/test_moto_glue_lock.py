@@ -1,4 +1,4 @@
-"""local/moto_server.py: Glue's UpdateTable checks VersionId like Glue does (moto alone does not)."""
+"""local/emulator/moto_server.py: Glue's UpdateTable checks VersionId like Glue does (moto alone does not)."""
 import threading
 
 import pytest

@@ -7,9 +7,9 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { overflowPrefix } from "../infra/layout";
-import { writeBundle } from "../functions/bundle";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./moto";
+import { overflowPrefix } from "../../infra/layout";
+import { writeBundle } from "../../functions/bundle";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../emulator/moto";
 import type { StreamHandler } from "./poller";
 
 let bundlePath: Promise<string> | undefined;

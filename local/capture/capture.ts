@@ -3,12 +3,12 @@
  * the event source mapping's semantics, its Firehose calls going through a
  * fault-injecting proxy in front of the emulator.
  */
-import type { LocalClients } from "./aws";
+import type { LocalClients } from "../emulator/aws";
 import { loadCaptureFunction } from "./capture-function";
-import { FirehoseFaultProxy } from "./firehose-proxy";
+import { FirehoseFaultProxy } from "../faults/firehose-proxy";
 import { StreamPoller, type EventSourceMappingSettings, type StreamHandler } from "./poller";
-import type { SampleTable } from "./sample-table";
-import type { TtlRegistry } from "./ttl-registry";
+import type { SampleTable } from "../source/sample-table";
+import type { TtlRegistry } from "../source/ttl-registry";
 
 export interface CaptureOptions {
   readonly clients: LocalClients;

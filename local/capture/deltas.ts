@@ -5,8 +5,8 @@
  */
 import { gunzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import type { DeltaRecord } from "../functions/shared/delta-record";
-import { changesPrefix } from "../infra/layout";
+import type { DeltaRecord } from "../../functions/shared/delta-record";
+import { changesPrefix } from "../../infra/layout";
 
 export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];

@@ -18,10 +18,10 @@ import {
   type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { TTL_USER_IDENTITY } from "../functions/stream-to-firehose/map-record";
-import { CAPTURE_DEFAULTS } from "../infra/capture-settings";
-import { LAMBDA_PAYLOAD_LIMIT_BYTES, splitIntoEvents, toLambdaRecord } from "../ops/lambda-stream-event";
-import type { TtlRegistry } from "./ttl-registry";
+import { TTL_USER_IDENTITY } from "../../functions/stream-to-firehose/map-record";
+import { CAPTURE_DEFAULTS } from "../../infra/capture-settings";
+import { LAMBDA_PAYLOAD_LIMIT_BYTES, splitIntoEvents, toLambdaRecord } from "../../ops/lambda-stream-event";
+import type { TtlRegistry } from "../source/ttl-registry";
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 

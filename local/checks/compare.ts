@@ -2,7 +2,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { canonicalItemText, keyText } from "./dynamodb-json";
 import { diffItems, type Differences } from "./model";
-import type { LakeRow } from "./spark-runner";
+import type { LakeRow } from "../lake/spark-runner";
 
 export const SAMPLE_KEY_NAMES = ["pk", "sk"];
 

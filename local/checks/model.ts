@@ -3,7 +3,7 @@
  * padded seq wins; a REMOVE deletes. Applied over a snapshot (whose rows lose
  * to every delta), it must give exactly the table.
  */
-import type { DeltaRecord } from "../functions/shared/delta-record";
+import type { DeltaRecord } from "../../functions/shared/delta-record";
 import { canonicalItemText, keyText } from "./dynamodb-json";
 
 export interface ModelRow {

@@ -2,7 +2,7 @@
  * Remembers the newest `_seq` each key has shown in the current view, so that
  * a compaction that puts any key back to an older version is caught.
  */
-import type { LakeRow } from "./spark-runner";
+import type { LakeRow } from "../lake/spark-runner";
 
 export interface Regression {
   readonly key: string;

@@ -9,21 +9,21 @@
  *   ./scripts/demo.sh [--items N] [--ops N] [--seed N] [--no-freshness]
  */
 import { parseArgs } from "node:util";
-import { overflowTablePrefix } from "../infra/layout";
-import { LIVE_SOURCE } from "../infra/views/live-view";
-import { interrupted, stopAll } from "./cleanup";
-import { compareWithTable, differenceCount, lakeItems, tableItems } from "./compare";
-import { startCapture } from "./capture";
-import { startEnvironment } from "./environment";
+import { overflowTablePrefix } from "../../infra/layout";
+import { LIVE_SOURCE } from "../../infra/views/live-view";
+import { interrupted, stopAll } from "../support/cleanup";
+import { compareWithTable, differenceCount, lakeItems, tableItems } from "../checks/compare";
+import { startCapture } from "../capture/capture";
+import { startEnvironment } from "../emulator/environment";
 import { measureFreshness } from "./freshness";
-import { listKeys } from "./deltas";
-import { lastJsonLine, LocalLake } from "./lake";
-import { reconcileLake } from "./reconcile";
-import { createSampleTable } from "./sample-table";
-import { scanTable } from "./scan";
+import { listKeys } from "../capture/deltas";
+import { lastJsonLine, LocalLake } from "../lake/lake";
+import { reconcileLake } from "../lake/reconcile";
+import { createSampleTable } from "../source/sample-table";
+import { scanTable } from "../source/scan";
 import { Stages } from "./stages";
-import { describeTrino, startLakeTrino, trinoLakeRows } from "./trino";
-import { Workload } from "./workload";
+import { describeTrino, startLakeTrino, trinoLakeRows } from "../emulator/trino";
+import { Workload } from "../source/workload";
 
 const USAGE = "usage: ./scripts/demo.sh [--items N (default 200)] [--ops N (default 600)] [--seed N (default 42)] [--no-freshness]";
 

@@ -3,9 +3,9 @@
  * in the live view (delta landed in S3, read by the view on Trino, Athena's
  * engine) and in the current view on Trino (after the next compaction).
  */
-import type { LocalLake } from "./lake";
-import { trinoLakeRows, type LocalTrino } from "./trino";
-import type { Workload } from "./workload";
+import type { LocalLake } from "../lake/lake";
+import { trinoLakeRows, type LocalTrino } from "../emulator/trino";
+import type { Workload } from "../source/workload";
 
 export interface FreshnessFigures {
   readonly liveSeconds: number;

@@ -7,9 +7,9 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { destroyClients, localClients, type LocalClients } from "./aws";
-import { onCleanup } from "./cleanup";
+import { onCleanup } from "../support/cleanup";
 import { startMoto, type MotoServer } from "./moto";
-import { SparkRunner } from "./spark-runner";
+import { SparkRunner } from "../lake/spark-runner";
 
 export interface LocalEnvironment {
   readonly moto: MotoServer;

@@ -1,6 +1,6 @@
 """Firehose's S3 Prefix expressions, expanded as Firehose does for a batch: `!{timestamp:<Java
 DateTimeFormatter pattern>}` with the arrival time (UTC), `!{firehose:random-string}`; a prefix without a
-timestamp expression gets the default YYYY/MM/DD/HH/ appended. Used by local/moto_server.py."""
+timestamp expression gets the default YYYY/MM/DD/HH/ appended. Used by local/emulator/moto_server.py."""
 from __future__ import annotations
 
 import re

@@ -1,12 +1,12 @@
 /**
  * The local AWS: moto's server with Glue's optimistic lock on UpdateTable
- * (local/moto_server.py) on a free loopback port, stopped with everything
+ * (local/emulator/moto_server.py) on a free loopback port, stopped with everything
  * else on exit, failure, Ctrl-C or SIGTERM.
  */
 import { createServer } from "node:net";
 import path from "node:path";
-import { startChild, type ManagedChild } from "./child";
-import { REPO_ROOT, venvPython } from "./paths";
+import { startChild, type ManagedChild } from "../support/child";
+import { REPO_ROOT, venvPython } from "../support/paths";
 
 export const LOCAL_REGION = "us-east-1"; // moto stamps stream records with us-east-1 whatever the client region
 export const LOCAL_ACCOUNT = "123456789012";
@@ -34,7 +34,7 @@ export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
   const python = venvPython();
   const port = await freePort();
   let output = "";
-  const child: ManagedChild = startChild("moto server", python, [path.join(REPO_ROOT, "local", "moto_server.py"), "-H", "127.0.0.1", "-p", String(port)], {
+  const child: ManagedChild = startChild("moto server", python, [path.join(REPO_ROOT, "local", "emulator", "moto_server.py"), "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey },
   });

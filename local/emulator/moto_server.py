@@ -1,7 +1,7 @@
 """moto's server with Glue's optimistic lock on UpdateTable and Firehose's S3 prefix expressions: the local
 AWS for every local run and test.
 
-  python local/moto_server.py [-H 127.0.0.1] [-p PORT] [--plain-glue-updates] [--pair-glue-updates SECONDS]
+  python local/emulator/moto_server.py [-H 127.0.0.1] [-p PORT] [--plain-glue-updates] [--pair-glue-updates SECONDS]
                               [--plain-firehose-prefix]
 
 Glue rejects an UpdateTable whose VersionId is not the table's current version with

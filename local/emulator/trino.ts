@@ -1,20 +1,20 @@
 /**
- * Trino 476, Athena's engine, for the local pipeline: `local/trino_server.py serve` (the one description
+ * Trino 476, Athena's engine, for the local pipeline: `local/emulator/trino_server.py serve` (the one description
  * of the server and its Athena-like catalogs) started as a child on the emulator, queried over Trino's
  * REST protocol; and the lake's Glue objects created from the same inputs the components deploy.
  */
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { CreateDatabaseCommand, CreateTableCommand, DeleteTableCommand, EntityNotFoundException, GlueClient, GetDatabaseCommand } from "@aws-sdk/client-glue";
-import { lakeDatabaseInput } from "../infra/lake-catalog";
-import { changesTableInput } from "../infra/views/changes-table";
-import { liveViewGlueTable } from "../infra/views/live-view";
-import { resolveSpec, type LakeTableSpec } from "../infra/views/table-spec";
-import { quoteIdentifier } from "../infra/views/sql-text";
-import { startChild } from "./child";
+import { lakeDatabaseInput } from "../../infra/lake-catalog";
+import { changesTableInput } from "../../infra/views/changes-table";
+import { liveViewGlueTable } from "../../infra/views/live-view";
+import { resolveSpec, type LakeTableSpec } from "../../infra/views/table-spec";
+import { quoteIdentifier } from "../../infra/views/sql-text";
+import { startChild } from "../support/child";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./moto";
-import { REPO_ROOT, venvPython } from "./paths";
-import type { LakeRow } from "./spark-runner";
+import { REPO_ROOT, venvPython } from "../support/paths";
+import type { LakeRow } from "../lake/spark-runner";
 
 export interface LocalTrino {
   readonly url: string;
@@ -37,7 +37,7 @@ interface TrinoPage {
 const USER = "dynamodb-lake";
 
 export async function startTrino(awsEndpoint: string, timeoutMs = 300_000): Promise<LocalTrino> {
-  const child = startChild("trino", venvPython(), [path.join(REPO_ROOT, "local", "trino_server.py"), "serve", "--aws-endpoint", awsEndpoint, "--region", LOCAL_REGION], {
+  const child = startChild("trino", venvPython(), [path.join(REPO_ROOT, "local", "emulator", "trino_server.py"), "serve", "--aws-endpoint", awsEndpoint, "--region", LOCAL_REGION], {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let errors = "";

@@ -4,7 +4,7 @@ One place describes the server: `etc_files` writes every configuration file, `Tr
 process on a free loopback port, answers queries over the REST protocol and stops it again. The tests use
 it from Python (test/python/conftest.py); the demo through the command line:
 
-  python local/trino_server.py serve --aws-endpoint URL [--region R]
+  python local/emulator/trino_server.py serve --aws-endpoint URL [--region R]
 
 prints one JSON line {"url": …, "startSeconds": …, "rssBytes": …} once Trino answers, and stops Trino when
 its standard input closes or it gets SIGTERM/SIGINT.
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TRINO_VERSION = "476"
 TRINO_HOME = ROOT / ".tools" / f"trino-{TRINO_VERSION}"
 # Athena's name for the Glue Data Catalog: Athena views name it (infra/views/presto-view.ts ATHENA_CATALOG).

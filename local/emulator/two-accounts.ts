@@ -16,11 +16,11 @@
 import { PutResourcePolicyCommand } from "@aws-sdk/client-dynamodb";
 import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { exporterBucketStatements, exporterRolePolicy, exporterTrustPolicy, tableResourcePolicy } from "../infra/iam";
-import { exportsPrefix } from "../infra/layout";
+import { exporterBucketStatements, exporterRolePolicy, exporterTrustPolicy, tableResourcePolicy } from "../../infra/iam";
+import { exportsPrefix } from "../../infra/layout";
 import { destroyClients, localClients, type LocalClients, type LocalCredentials } from "./aws";
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from "./moto";
-import { createSampleTable, type SampleTable } from "./sample-table";
+import { createSampleTable, type SampleTable } from "../source/sample-table";
 
 /** The table's own account; the lake is LOCAL_ACCOUNT. */
 export const TABLE_ACCOUNT = "111111111111";

@@ -4,22 +4,22 @@
  * writes through the export, load-snapshot, compactions (killed and rerun when
  * asked, with late and out-of-order delta files when asked), then the checks.
  */
-import { compareWithTable, differenceCount } from "./compare";
-import { startCapture } from "./capture";
-import { getObject, maybeGunzip, parseDeltaLines, readDeltaObjects } from "./deltas";
-import type { LocalEnvironment } from "./environment";
+import { compareWithTable, differenceCount } from "../checks/compare";
+import { startCapture } from "../capture/capture";
+import { getObject, maybeGunzip, parseDeltaLines, readDeltaObjects } from "../capture/deltas";
+import type { LocalEnvironment } from "../emulator/environment";
 import type { FaultPlan } from "./firehose-proxy";
 import { crashingMidBatch, duplicatingBatches } from "./handler-faults";
-import { LocalLake, type CompactSummary } from "./lake";
+import { LocalLake, type CompactSummary } from "../lake/lake";
 import { LateFiles } from "./late-files";
-import type { Differences } from "./model";
-import type { PollerStats, StreamHandler } from "./poller";
-import { reconcileWithFreshExport, type ReconcileReport } from "./reconcile";
-import { createSampleTable } from "./sample-table";
-import { scanTable } from "./scan";
-import { SeqHistory, type Regression } from "./seq-history";
-import { SparkRunner, type LakeRow } from "./spark-runner";
-import { Workload } from "./workload";
+import type { Differences } from "../checks/model";
+import type { PollerStats, StreamHandler } from "../capture/poller";
+import { reconcileWithFreshExport, type ReconcileReport } from "../lake/reconcile";
+import { createSampleTable } from "../source/sample-table";
+import { scanTable } from "../source/scan";
+import { SeqHistory, type Regression } from "../checks/seq-history";
+import { SparkRunner, type LakeRow } from "../lake/spark-runner";
+import { Workload } from "../source/workload";
 
 export interface Faults {
   readonly functionCrashes?: boolean;

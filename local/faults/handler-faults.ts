@@ -4,7 +4,7 @@
  * invocations of a batch that already succeeded (Lambda's at-least-once).
  */
 import type { DynamoDBStreamEvent } from "aws-lambda";
-import type { StreamHandler } from "./poller";
+import type { StreamHandler } from "../capture/poller";
 
 /** Decides, for the n-th invocation (0-based) of `records` records, whether and where it crashes. */
 export type CrashPlan = (invocation: number, records: number) => number | undefined;

@@ -4,9 +4,9 @@
  * keys, after newer files have already been compacted.
  */
 import { CopyObjectCommand, DeleteObjectCommand } from "@aws-sdk/client-s3";
-import { changesPrefix } from "../infra/layout";
-import type { LocalClients } from "./aws";
-import { listKeys } from "./deltas";
+import { changesPrefix } from "../../infra/layout";
+import type { LocalClients } from "../emulator/aws";
+import { listKeys } from "../capture/deltas";
 
 const HELD = "_held/";
 

@@ -16,13 +16,13 @@ import {
   warehouseUriOf,
   type JobArguments,
   type TableJobInputs,
-} from "../infra/glue-job-arguments";
-import { exportsPrefix } from "../infra/layout";
-import type { LakeTableSpec } from "../infra/views/table-spec";
-import type { LocalClients } from "./aws";
-import { listKeys } from "./deltas";
-import { LOCAL_REGION } from "./moto";
-import { SAMPLE_KEYS, type SampleTable } from "./sample-table";
+} from "../../infra/glue-job-arguments";
+import { exportsPrefix } from "../../infra/layout";
+import type { LakeTableSpec } from "../../infra/views/table-spec";
+import type { LocalClients } from "../emulator/aws";
+import { listKeys } from "../capture/deltas";
+import { LOCAL_REGION } from "../emulator/moto";
+import { SAMPLE_KEYS, type SampleTable } from "../source/sample-table";
 import type { GlueScript, JobResult, LakeRow, SparkRunner } from "./spark-runner";
 
 export interface CompactSummary {

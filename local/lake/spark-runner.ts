@@ -1,6 +1,6 @@
 /**
  * Runs the Glue scripts with local Spark: a long-lived Python process
- * (local/spark_runner.py) that keeps one SparkSession and calls each script's
+ * (local/lake/spark_runner.py) that keeps one SparkSession and calls each script's
  * main() with the same `--key value` arguments Glue passes. The session is the
  * one the job's Glue `--conf` argument describes (GlueCatalog + S3FileIO on the
  * emulator); a lake with another warehouse gets a new session. A job that is
@@ -10,9 +10,9 @@
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { startChild, type ManagedChild } from "./child";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./moto";
-import { REPO_ROOT, venvPython } from "./paths";
+import { startChild, type ManagedChild } from "../support/child";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../emulator/moto";
+import { REPO_ROOT, venvPython } from "../support/paths";
 
 export type GlueScript = "load_snapshot" | "compact" | "maintenance" | "reconcile";
 
@@ -124,7 +124,7 @@ export class SparkRunner {
   private ensureStarted(): ManagedChild {
     if (this.child) return this.child;
     this.starts++;
-    const child = startChild("local spark", venvPython(), [path.join(REPO_ROOT, "local", "spark_runner.py")], {
+    const child = startChild("local spark", venvPython(), [path.join(REPO_ROOT, "local", "lake", "spark_runner.py")], {
       cwd: REPO_ROOT,
       env: sparkEnv(this.endpoint),
       stdio: ["pipe", "pipe", "pipe", "pipe"],

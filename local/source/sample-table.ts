@@ -11,10 +11,10 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { CreateDeliveryStreamCommand } from "@aws-sdk/client-firehose";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { firehoseChangesPrefix, firehoseErrorPrefix } from "../infra/layout";
-import type { KeyAttribute } from "../infra/views/table-spec";
-import type { LocalClients } from "./aws";
-import { LOCAL_ACCOUNT } from "./moto";
+import { firehoseChangesPrefix, firehoseErrorPrefix } from "../../infra/layout";
+import type { KeyAttribute } from "../../infra/views/table-spec";
+import type { LocalClients } from "../emulator/aws";
+import { LOCAL_ACCOUNT } from "../emulator/moto";
 
 export const TTL_ATTRIBUTE = "expires_at";
 /** The sample table's key, as the lake's table spec describes it (partition key, sort key). */
@@ -56,7 +56,7 @@ export async function createSampleTable(clients: LocalClients, tableName: string
   const tableArn = created.TableDescription?.TableArn;
   if (!streamArn || !tableArn) throw new Error(`table ${tableName} was created without a stream`);
   const deliveryStreamName = `${tableName}-changes`;
-  // The component's prefixes; local/moto_server.py expands their !{…} expressions as Firehose does.
+  // The component's prefixes; local/emulator/moto_server.py expands their !{…} expressions as Firehose does.
   await clients.firehose.send(
     new CreateDeliveryStreamCommand({
       DeliveryStreamName: deliveryStreamName,

@@ -1,6 +1,6 @@
 /** A full, consistent scan of the source table (the reference a lake is compared with). */
 import { ScanCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
-import type { LocalClients } from "./aws";
+import type { LocalClients } from "../emulator/aws";
 
 export async function scanTable(clients: LocalClients, tableName: string): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];

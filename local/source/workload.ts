@@ -12,7 +12,7 @@
  */
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetRecordsCommand, GetShardIteratorCommand, DescribeStreamCommand } from "@aws-sdk/client-dynamodb-streams";
-import type { LocalClients } from "./aws";
+import type { LocalClients } from "../emulator/aws";
 import { keyOf, randomItem, randomSortKey, type ItemKey } from "./items";
 import { SeededRandom } from "./random";
 import { TtlRegistry } from "./ttl-registry";

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The virtualenv's python (pyspark, moto, duckdb); a clear error when set-up has not run. */
 export function venvPython(): string {

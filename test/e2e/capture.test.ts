@@ -6,15 +6,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-dynamodb-streams";
-import { crashingMidBatch, duplicatingBatches } from "../../local/handler-faults";
-import { canonicalItemText, keyText } from "../../local/dynamodb-json";
-import { readDeltaObjects } from "../../local/deltas";
-import { applyDeltas, diffItems, liveItems } from "../../local/model";
-import { startCapture, type CaptureOptions } from "../../local/capture";
-import { createSampleTable, type SampleTable } from "../../local/sample-table";
-import { scanTable } from "../../local/scan";
-import { Workload } from "../../local/workload";
-import type { FaultPlan } from "../../local/firehose-proxy";
+import { crashingMidBatch, duplicatingBatches } from "../../local/faults/handler-faults";
+import { canonicalItemText, keyText } from "../../local/checks/dynamodb-json";
+import { readDeltaObjects } from "../../local/capture/deltas";
+import { applyDeltas, diffItems, liveItems } from "../../local/checks/model";
+import { startCapture, type CaptureOptions } from "../../local/capture/capture";
+import { createSampleTable, type SampleTable } from "../../local/source/sample-table";
+import { scanTable } from "../../local/source/scan";
+import { Workload } from "../../local/source/workload";
+import type { FaultPlan } from "../../local/faults/firehose-proxy";
 import { useLocalMoto } from "./local-moto";
 
 const KEY_NAMES = ["pk", "sk"];

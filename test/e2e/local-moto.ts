@@ -3,8 +3,8 @@
  * the first test, clients destroyed and the server stopped after the last.
  */
 import { after, before } from "node:test";
-import { destroyClients, localClients, type LocalClients } from "../../local/aws";
-import { startMoto, type MotoServer } from "../../local/moto";
+import { destroyClients, localClients, type LocalClients } from "../../local/emulator/aws";
+import { startMoto, type MotoServer } from "../../local/emulator/moto";
 
 export interface LocalMoto {
   readonly moto: MotoServer;

@@ -12,9 +12,9 @@ import assert from "node:assert/strict";
 import { writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { startEnvironment, type LocalEnvironment } from "../../local/environment";
-import { runFaultScenario, totalDifferences, type Faults, type ScenarioResult } from "../../local/fault-scenario";
-import { REPO_ROOT } from "../../local/paths";
+import { startEnvironment, type LocalEnvironment } from "../../local/emulator/environment";
+import { runFaultScenario, totalDifferences, type Faults, type ScenarioResult } from "../../local/faults/fault-scenario";
+import { REPO_ROOT } from "../../local/support/paths";
 
 let env: LocalEnvironment;
 const results: { name: string; result: ScenarioResult }[] = [];

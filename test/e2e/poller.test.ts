@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
-import { StreamPoller, type EventSourceMappingSettings, type StreamHandler } from "../../local/poller";
-import { createSampleTable, type SampleTable } from "../../local/sample-table";
+import { StreamPoller, type EventSourceMappingSettings, type StreamHandler } from "../../local/capture/poller";
+import { createSampleTable, type SampleTable } from "../../local/source/sample-table";
 import { useLocalMoto } from "./local-moto";
 
 const local = useLocalMoto();

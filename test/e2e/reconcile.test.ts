@@ -9,13 +9,13 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { startEnvironment, type LocalEnvironment } from "../../local/environment";
-import { keyOf, randomItem } from "../../local/items";
-import { LocalLake } from "../../local/lake";
-import { REPO_ROOT } from "../../local/paths";
-import { SeededRandom } from "../../local/random";
-import { createSampleTable } from "../../local/sample-table";
-import { sparkEnv } from "../../local/spark-runner";
+import { startEnvironment, type LocalEnvironment } from "../../local/emulator/environment";
+import { keyOf, randomItem } from "../../local/source/items";
+import { LocalLake } from "../../local/lake/lake";
+import { REPO_ROOT } from "../../local/support/paths";
+import { SeededRandom } from "../../local/source/random";
+import { createSampleTable } from "../../local/source/sample-table";
+import { sparkEnv } from "../../local/lake/spark-runner";
 
 let env: LocalEnvironment;
 before(async () => {

@@ -5,21 +5,21 @@
  * lake's snapshot job role) exports into the lake's bucket with S3BucketOwner,
  * the snapshot loads, compaction applies the deltas, and reconcile against a
  * fresh export finds 0 differences. moto does not evaluate resource policies
- * (see local/two-accounts.ts): the policy engine tests prove those.
+ * (see local/emulator/two-accounts.ts): the policy engine tests prove those.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { DescribeTableCommand, GetResourcePolicyCommand } from "@aws-sdk/client-dynamodb";
 import { GetBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { exportsPrefix } from "../../infra/layout";
-import { startCapture } from "../../local/capture";
-import { listKeys } from "../../local/deltas";
-import { startEnvironment, type LocalEnvironment } from "../../local/environment";
-import { LocalLake } from "../../local/lake";
-import { LOCAL_ACCOUNT } from "../../local/moto";
-import { reconcileLake } from "../../local/reconcile";
-import { createCrossAccountTable, crossAccountDocuments, TABLE_ACCOUNT, twoAccounts, type TwoAccounts } from "../../local/two-accounts";
-import { Workload } from "../../local/workload";
+import { startCapture } from "../../local/capture/capture";
+import { listKeys } from "../../local/capture/deltas";
+import { startEnvironment, type LocalEnvironment } from "../../local/emulator/environment";
+import { LocalLake } from "../../local/lake/lake";
+import { LOCAL_ACCOUNT } from "../../local/emulator/moto";
+import { reconcileLake } from "../../local/lake/reconcile";
+import { createCrossAccountTable, crossAccountDocuments, TABLE_ACCOUNT, twoAccounts, type TwoAccounts } from "../../local/emulator/two-accounts";
+import { Workload } from "../../local/source/workload";
 
 let env: LocalEnvironment;
 let accounts: TwoAccounts;

@@ -14,7 +14,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { writeBundle } from "../../functions/bundle";
 import { encodeDeltaLine } from "../../functions/stream-to-firehose/encode-line";
 import { toDeltaRecord } from "../../functions/stream-to-firehose/map-record";
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startMoto, type MotoServer } from "../../local/moto";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startMoto, type MotoServer } from "../../local/emulator/moto";
 import { everyTypeImage, recordOfLineBytes, SEQ21, SEQ40, streamRecord, TTL_IDENTITY } from "./stream-records";
 
 type Handler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/moto";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/emulator/moto";
 
 const TOOL = path.resolve(__dirname, "..", "..", "ops", "lake-tools.ts");
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CreateJobCommand, GlueClient, type CreateJobCommandInput } from "@aws-sdk/client-glue";
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startMoto, type MotoServer } from "../../local/moto";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startMoto, type MotoServer } from "../../local/emulator/moto";
 import { lake, motoApi } from "./lake-tool-process";
 
 /** Defines a Glue job in moto, as the stack would. */

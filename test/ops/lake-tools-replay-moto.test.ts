@@ -11,7 +11,7 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/cli
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-dynamodb-streams";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, startMoto, type MotoServer } from "../../local/moto";
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, startMoto, type MotoServer } from "../../local/emulator/moto";
 import { lake, motoApi } from "./lake-tool-process";
 
 const ROLE = "capture-role";
