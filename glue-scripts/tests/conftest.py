@@ -3,6 +3,7 @@ Hadoop folder, for fast unit tests) and `glue_spark` (catalog `lake` = the deplo
 on one moto server: `moto_server`, warehouse `glue_warehouse`), for the tests that touch the catalog."""
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import uuid
@@ -63,6 +64,7 @@ def database() -> str:
 GLUE_TEST_BUCKET = "lake-tests"
 
 
+@functools.cache  # one node start per warehouse and test session
 def deployed_spark_conf(warehouse: str) -> str:
     """The value of the deployed jobs' Glue `--conf` argument, from infra/glue-job-arguments.ts itself."""
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+import pytest
+
 import compact
 import load_snapshot
 from dynamodb_lake import args as job_args
@@ -71,6 +73,24 @@ def write_export(root: str, export_id: str, items: list[dict], export_time: str 
     return directory
 
 
+@pytest.fixture(name="spark")
+def glue_path_spark(glue_spark):
+    """With glue_path_warehouse (see GLUE_PATH), moves a test module to the production path: `spark` has
+    catalog `lake` = the deployed GlueCatalog + S3FileIO on the session's moto server, `warehouse` is on moto
+    S3 (conftest's glue_spark, glue_warehouse). Its lakes pass --catalog_impl glue; a job script run as its
+    own process needs conftest.glue_env."""
+    return glue_spark
+
+
+@pytest.fixture(name="warehouse")
+def glue_path_warehouse(glue_warehouse) -> str:
+    return glue_warehouse
+
+
+# A test module on the Glue path: `spark, warehouse = GLUE_PATH` (pytest takes a module's fixtures by their names).
+GLUE_PATH = (glue_path_spark, glue_path_warehouse)
+
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -111,13 +131,17 @@ def argv(arguments: dict[str, str]) -> list[str]:
 @dataclass
 class Lake:
     """Paths and arguments of one test lake (its own database in the session warehouse): the deployed
-    jobs' arguments with the lake in a folder and, by default, the folder catalog."""
+    jobs' arguments with the lake in a folder; the catalog is the warehouse's: glue for s3://, else hadoop."""
     root: str
     database: str
     warehouse: str
     key_schema: str = "pk:S"
     declared: str = "{}"
-    catalog_impl: str = "hadoop"
+    catalog_impl: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.catalog_impl:
+            self.catalog_impl = "glue" if self.warehouse.startswith("s3://") else "hadoop"
 
     @property
     def changes(self) -> str:

@@ -1,4 +1,5 @@
-"""compact: latest wins by padded seq, deletes and tombstones, quarantine, overflow, exactly-once."""
+"""compact: latest wins by padded seq, deletes and tombstones, quarantine, overflow, exactly-once; on the
+Glue catalog path (GlueCatalog + S3FileIO on moto), the deltas in a folder."""
 import json
 import os
 import pathlib
@@ -9,8 +10,23 @@ import time
 import pytest
 
 import compact
+from conftest import glue_env
 from dynamodb_lake import ledger, metrics, storage, tables
-from factories import Lake, SimulatedKill, delta, item_text, key, kill_at, seq40, write_deltas, write_export, write_lines
+from factories import (
+    GLUE_PATH,
+    Lake,
+    SimulatedKill,
+    delta,
+    item_text,
+    key,
+    kill_at,
+    seq40,
+    write_deltas,
+    write_export,
+    write_lines,
+)
+
+spark, warehouse = GLUE_PATH  # this module runs on GlueCatalog + S3FileIO (moto)
 
 N38 = "98765432109876543210987654321098765432"
 SHORT = "9" * 21            # a 21-digit SequenceNumber …
@@ -192,15 +208,17 @@ def test_killed_anywhere_then_rerun_neither_skips_nor_double_applies(spark, ware
     assert len(consumed) == 12 and sorted(os.path.basename(f) for f in consumed)[:3] == ["0-dup.gz", "0-late.gz", "0.gz"]
 
 
-def test_the_command_line_job_dies_at_the_fault_point_and_reruns(spark, warehouse, database, tmp_path):
+def test_the_command_line_job_dies_at_the_fault_point_and_reruns(spark, warehouse, database, tmp_path, moto_server):
     lake = loaded_lake(spark, tmp_path, database, warehouse, [{"pk": {"S": "a"}}])
     write_deltas(hour(lake, "20", "10", "1.gz"), [delta(10, "MODIFY", "a", {"n": {"N": "1"}})])
     flags = [part for name, value in vars(lake.compact_args()).items() if value
              for part in (f"--{name}", str(value))]
     argv = [sys.executable, os.path.join(os.path.dirname(__file__), "..", "compact.py"), *flags]
-    killed = subprocess.run([*argv, "--fail_at", "after_commit", "--JOB_NAME", "ignored"], capture_output=True, text=True)
+    env = glue_env(moto_server, warehouse)
+    killed = subprocess.run([*argv, "--fail_at", "after_commit", "--JOB_NAME", "ignored"], capture_output=True,
+                            text=True, env=env)
     assert killed.returncode == 137 and "fault injection: exiting at after_commit" in killed.stdout
-    rerun = subprocess.run(argv, capture_output=True, text=True)
+    rerun = subprocess.run(argv, capture_output=True, text=True, env=env)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     summary = json.loads(rerun.stdout.strip().splitlines()[-1])
     assert (summary["job"], summary["files"]) == ("compact", 0)

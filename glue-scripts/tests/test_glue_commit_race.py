@@ -1,13 +1,12 @@
 """Two Iceberg commits racing on one table through GlueCatalog: on the project's moto server (Glue's
 VersionId check) both land, Iceberg retrying the one Glue refused; on plain moto one silently vanishes.
 Each server holds an UpdateTable until a second one arrives (--pair-glue-updates), so both commits read the
-same table version before either lands: the race happens every run, not by luck. Also the compaction's
-"another job committed" guard, on the Glue path."""
+same table version before either lands: the race happens every run, not by luck. (The compaction's
+"another job committed" guard on this path: test_compact, which runs on GlueCatalog.)"""
 import threading
 
 import pytest
 
-import test_compact
 from conftest import glue_session
 from moto_server import MotoServer, client
 
@@ -78,9 +77,3 @@ def test_without_the_version_check_one_of_two_racing_commits_is_lost(plain):
     assert len(plain.table(table).collect()) == 1  # … and one of them is gone
     assert len(snapshots(plain, table)) == 1
 
-
-def test_a_compaction_overtaken_by_another_refuses_to_commit_on_the_glue_path(glue_spark, glue_warehouse, database,
-                                                                               tmp_path):
-    """The same test as on the folder catalog, on the deployed GlueCatalog + S3FileIO."""
-    test_compact.test_a_run_overtaken_by_another_compaction_refuses_to_commit(
-        spark=glue_spark, warehouse=glue_warehouse, database=database, tmp_path=tmp_path)

@@ -5,24 +5,13 @@ import os
 import time
 from datetime import datetime
 
-import pytest
-
 import maintenance
 from dynamodb_lake import args as job_args
 from dynamodb_lake import tables
-from factories import Lake, delta, item_text, key, seq40, write_deltas, write_export
+from factories import GLUE_PATH, Lake, delta, item_text, key, seq40, write_deltas, write_export
 from test_load_snapshot import epoch_ms
 
-
-@pytest.fixture
-def spark(glue_spark):
-    """The Glue catalog path: the deployed GlueCatalog + S3FileIO, on moto."""
-    return glue_spark
-
-
-@pytest.fixture
-def warehouse(glue_warehouse):
-    return glue_warehouse
+spark, warehouse = GLUE_PATH  # this module runs on GlueCatalog + S3FileIO (moto)
 
 T1 = epoch_ms(datetime(2026, 11, 20, 10, 0))        # first snapshot
 T2 = epoch_ms(datetime(2026, 11, 20, 11, 0))        # repair snapshot
