@@ -69,10 +69,15 @@ def reap_orphans(deadline_s: float = 30.0) -> None:
 def run_side(side: str, export_dir: str, cores: int) -> dict:
     """One fresh process: (wall s, CPU s of its whole tree, its report)."""
     warehouse = tempfile.mkdtemp(prefix=f"snapshot-bench-{side}-")
+    return run_measured([os.path.join(HERE, "snapshot_side.py"), side, export_dir, warehouse, str(cores)])
+
+
+def run_measured(argv: list[str]) -> dict:
+    """Runs python argv in a fresh process: its wall s, the CPU s of its whole process tree (call adopt_orphans
+    first) and the JSON report it prints last."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.time()
-    done = subprocess.run([sys.executable, os.path.join(HERE, "snapshot_side.py"), side, export_dir, warehouse, str(cores)],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, *argv], check=True, capture_output=True, text=True)
     wall = time.time() - started
     reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -56,7 +56,7 @@ from typing import Any
 from pyspark.sql import SparkSession
 
 from dynamodb_lake import args as job_args
-from dynamodb_lake import ledger, metrics, records, storage, tables
+from dynamodb_lake import jvm_rows, ledger, metrics, records, storage, tables
 from dynamodb_lake.commit import with_commit_properties
 from dynamodb_lake.schema import TableSchema, table_schema
 from dynamodb_lake.session import build_session
@@ -134,18 +134,27 @@ def finish_quarantine(quarantined: list[str], changes_uri: str) -> None:
 
 
 def parse_files(spark: SparkSession, uris: list[str], schema: TableSchema):
-    """Reads and parses files on the executors: (rows DataFrame, per-file stats, the cached RDD)."""
-    slices = max(1, min(len(uris), 4 * spark.sparkContext.defaultParallelism))
-    env = storage.driver_env()
+    """Reads and parses files on the executors: (rows DataFrame, per-file stats, the cached data). The JVM parses
+    every file whose lines it reproduces exactly (jvm_rows.delta_rows), Python the rest (and all of them without
+    the jar): the same rows and stats either way, a bad file's errors from Python."""
+    rows, stats, cached = None, [], []
+    if uris and jvm_rows.available(spark):
+        rows, stats, uris, parsed = jvm_rows.delta_rows(spark, uris, schema)
+        cached.append(parsed)
+    if uris or rows is None:
+        slices = max(1, min(len(uris), 4 * spark.sparkContext.defaultParallelism))
+        env = storage.driver_env()
 
-    def file_rows(uri: str):
-        storage.use_env(env)
-        return records.delta_rows(uri, storage.read_bytes(uri), schema, storage.read_bytes)
+        def file_rows(uri: str):
+            storage.use_env(env)
+            return records.delta_rows(uri, storage.read_bytes(uri), schema, storage.read_bytes)
 
-    tagged = spark.sparkContext.parallelize(uris, slices).flatMap(file_rows).cache()
-    stats = tagged.filter(lambda t: t[0] == "F").map(lambda t: t[1]).collect()
-    rows = spark.createDataFrame(tagged.filter(lambda t: t[0] == "R").map(lambda t: t[1]), raw_struct(schema))
-    return rows, stats, tagged
+        tagged = spark.sparkContext.parallelize(uris, slices).flatMap(file_rows).cache()
+        stats += tagged.filter(lambda t: t[0] == "F").map(lambda t: t[1]).collect()
+        python_rows = spark.createDataFrame(tagged.filter(lambda t: t[0] == "R").map(lambda t: t[1]), raw_struct(schema))
+        rows = python_rows if rows is None else rows.unionByName(python_rows)
+        cached.append(tagged)
+    return rows, stats, cached
 
 
 def list_changes(changes_uri: str, start_after: str) -> list[ledger.Listed]:
@@ -203,7 +212,7 @@ class Staged:
 
 def stage(spark: SparkSession, p: Plan, args, fail: Fail) -> Staged:
     uris = [storage.join(args.changes_uri, o.rel) for o in p.new]
-    rows, stats, tagged = parse_files(spark, uris, p.schema)
+    rows, stats, parsed = parse_files(spark, uris, p.schema)
     bad = [s for s in stats if s["error_count"]]
     quarantined = [storage.relative(args.changes_uri, s["uri"]) for s in bad]
     ledger_uri = ledger.ledger_uri(args.state_uri, p.run_id)
@@ -223,7 +232,7 @@ def stage(spark: SparkSession, p: Plan, args, fail: Fail) -> Staged:
     spark.sql(applicable_sql(BATCH_VIEW, p.names.tombstones, bucket_predicate("tb", p.buckets, bucket_ids))
               ).createOrReplaceTempView(APPLICABLE_VIEW)
     return Staged(ledger_uri, size, stats, quarantined, reflected.count() if reflected is not None else 0,
-                  bucket_predicate("t", p.buckets, bucket_ids), [batch, tagged])
+                  bucket_predicate("t", p.buckets, bucket_ids), [batch, *parsed])
 
 
 def apply(spark: SparkSession, p: Plan, s: Staged, fail: Fail) -> dict:

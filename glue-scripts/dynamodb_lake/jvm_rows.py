@@ -7,6 +7,10 @@ Lines it does not reproduce exactly — anything but the strict UTF-8 JSON with 
 numbers that DynamoDB writes, and every malformed line — make it throw, and the load falls back to the
 Python parser, which loads them as before or names the bad file and line. Locally the jar comes from
 $DYNAMODB_LAKE_JAR (set-up builds it); on Glue from the job's --extra-jars. Without it, Python parses.
+
+The compaction's delta lines take the same path (dynamodb.lake.DeltaRow, delta_rows below): the JVM answers
+exactly what records.delta_rows makes of a line, or null, and every file holding a line it left (an overflow
+pointer, a malformed line), and every damaged gzip file, is parsed by Python as before (and quarantined by it).
 """
 from __future__ import annotations
 
@@ -16,11 +20,13 @@ from .schema import SNAPSHOT_SEQ, TableSchema
 from .transforms import raw_struct
 
 ROWS_CLASS = "dynamodb.lake.ExportItemRow"
+DELTA_CLASS = "dynamodb.lake.DeltaRow"
 JAR = "dynamodb-lake-udf.jar"
 MISSING_JAR = (f"the JVM export parser ({JAR}, class {ROWS_CLASS}) is not on the class path: deployed jobs get it "
                "through --extra-jars, local runs through $DYNAMODB_LAKE_JAR (./scripts/setup.sh builds it)")
 NEEDS_PYTHON = "dynamodb-lake: needs the Python parser: "
 _FUNCTION = "dynamodb_lake_export_row"
+_DELTA_FUNCTION = "dynamodb_lake_delta_row"
 # Spark reads paths as glob patterns: a file name holding one of these is read by Python instead.
 _GLOB = set("*?[]{}\\")
 
@@ -55,22 +61,37 @@ def hadoop_readable(spark, uris: list[str]) -> bool:
 
 def export_lines(spark, uris: list[str]):
     """DataFrame[line binary] of the export files' non-blank lines (gzip by extension, as AWS names them).
-    Spark's text reader where its file systems reach the files, else Python reads them (records.lines_of)."""
+    Spark's text reader where its file systems reach the files, else Python reads them (read_lines)."""
     from pyspark.sql import functions as F
 
     if hadoop_readable(spark, uris):
         text = spark.read.option("lineSep", "\n").text(list(uris))
         return text.select(F.col("value").cast("binary").alias("line"))
+    return read_lines(spark, uris, damaged_fails=True).where(F.col("line").isNotNull()).select("line")
+
+
+def read_lines(spark, uris: list[str], damaged_fails: bool):
+    """DataFrame[file int, line binary, bytes long, damaged boolean]: Python reads every file on the executors
+    (storage.read_bytes; gzip by magic bytes) and splits its non-blank lines (records.lines_of): a row per line
+    tagged with the file's index in uris, then a row per file with line NULL, its size and whether its gzip
+    stream is damaged. A damaged file yields no lines; damaged_fails makes it fail the job instead."""
     env = storage.driver_env()
 
-    def file_lines(uri: str):
+    def file_lines(index_uri: tuple[int, str]):
+        index, uri = index_uri
         storage.use_env(env)
-        lines, error = lines_of(storage.read_bytes(uri))
-        if error is not None:
+        data = storage.read_bytes(uri)
+        lines, error = lines_of(data)
+        if error is not None and damaged_fails:
             raise ValueError(f"{NEEDS_PYTHON}{uri}: {error}")
-        return [(line,) for line in lines]
+        if error is None:
+            yield from ((index, line, None, None) for line in lines)
+        yield (index, None, len(data), error is not None)
 
-    return spark.createDataFrame(spark.sparkContext.parallelize(uris, len(uris)).flatMap(file_lines), "line binary")
+    slices = max(1, min(len(uris), 4 * spark.sparkContext.defaultParallelism))
+    files = spark.sparkContext.parallelize(list(enumerate(uris)), slices)
+    return spark.createDataFrame(files.flatMap(file_lines), "file int, line binary, bytes long, damaged boolean",
+                                 verifySchema=False)
 
 
 def export_rows(spark, uris: list[str], schema: TableSchema, export_ms: int):
@@ -81,12 +102,10 @@ def export_rows(spark, uris: list[str], schema: TableSchema, export_ms: int):
 def line_rows(lines, schema: TableSchema, export_ms: int):
     """DataFrame[line binary] of {"Item": …} lines → DataFrame in raw_struct(schema), blank lines skipped."""
     from pyspark.sql import functions as F
-    from pyspark.sql.types import StructType
 
     spark = lines.sparkSession
     parsed_fields = raw_struct(schema).fields[: len(schema.keys) + 3 + len(schema.declared)]
-    java_type = spark._jsparkSession.parseDataType(StructType(parsed_fields).json())
-    spark._jsparkSession.udf().register(_FUNCTION, new_function(spark, schema), java_type)
+    register(spark, _FUNCTION, new_function(spark, schema), parsed_fields)
     # A line of ASCII whitespace is skipped, as records.lines_of does (bytes.strip()); filtering before the
     # function keeps the optimizer from evaluating it twice per line.
     blank = F.expr(r"trim(BOTH ' \t\n\r\u000B\u000C' FROM cast(line AS string)) = ''")
@@ -96,10 +115,41 @@ def line_rows(lines, schema: TableSchema, export_ms: int):
                          F.lit("U").alias("_op"), F.lit("").alias("_event_id"))
 
 
-def new_function(spark, schema: TableSchema):
-    """A JVM ExportItemRow for the schema: key attributes as name NUL type pairs, declared names NUL-joined."""
+def register(spark, name: str, function, fields) -> None:
+    """Registers a JVM function returning a struct of these fields as the SQL function `name`."""
+    from pyspark.sql.types import StructType
+
+    spark._jsparkSession.udf().register(name, function, spark._jsparkSession.parseDataType(StructType(fields).json()))
+
+
+def delta_rows(spark, uris: list[str], schema: TableSchema):
+    """Delta files → (rows in raw_struct(schema) of the files the JVM parsed, their stats as records.delta_rows
+    makes them, the uris left to Python in their order, the cached DataFrame to unpersist after the run)."""
+    from pyspark.sql import functions as F
+
+    register(spark, _DELTA_FUNCTION, new_function(spark, schema, DELTA_CLASS), raw_struct(schema).fields)
+    line = F.col("line")
+    parsed = read_lines(spark, uris, damaged_fails=False).select(
+        "file", "bytes", "damaged", line.isNotNull().alias("is_line"),
+        F.when(line.isNotNull(), F.expr(f"{_DELTA_FUNCTION}(line)")).alias("r")).cache()
+    files = parsed.groupBy("file").agg(
+        F.max("bytes").alias("bytes"), F.max("damaged").alias("damaged"), F.count("r").alias("records"),
+        F.count_if(F.col("is_line") & F.col("r").isNull()).alias("left")).collect()
+    python = sorted(f.file for f in files if f.damaged or f.left)
+    stats = [{"uri": uris[f.file], "bytes": f.bytes, "records": f.records, "error_count": 0, "errors": []}
+             for f in sorted(files, key=lambda f: f.file) if not (f.damaged or f.left)]
+    rows = parsed.where(F.col("r").isNotNull() & ~F.col("file").isin(python)).select("r.*")
+    return rows, stats, [uris[i] for i in python], parsed
+
+
+def new_function(spark, schema: TableSchema, java_class: str = ROWS_CLASS):
+    """A JVM ExportItemRow (or DeltaRow) for the schema: key attributes as name NUL type pairs, declared names
+    NUL-joined."""
     keys = "\0".join(f"{k.name}\0{k.dynamo_type}" for k in schema.keys)
-    return spark._jvm.dynamodb.lake.ExportItemRow(keys, "\0".join(d.name for d in schema.declared))
+    constructor = spark._jvm
+    for part in java_class.split("."):
+        constructor = getattr(constructor, part)
+    return constructor(keys, "\0".join(d.name for d in schema.declared))
 
 
 def reason(error: BaseException) -> str:

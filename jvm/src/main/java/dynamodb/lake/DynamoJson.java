@@ -61,7 +61,7 @@ final class DynamoJson {
   }
 
   @SuppressWarnings("unchecked")
-  private static void validateValue(Object value) {
+  static void validateValue(Object value) {
     Map.Entry<String, Object> tagged = single(value);
     Object inner = tagged.getValue();
     switch (tagged.getKey()) {

@@ -25,29 +25,14 @@ import org.apache.spark.sql.api.java.UDF1;
 public final class ExportItemRow implements UDF1<byte[], Row> {
   private static final long serialVersionUID = 1L;
 
-  private final String[] keyNames;
-  private final char[] keyTypes;
-  private final String[] declared;
-  private final String[] sortedKeyNames;
+  private final TableKeys table;
 
   /**
    * @param keys     key attributes as name NUL type (S, N or B), pairs joined by NUL: "pk\0S\0sk\0N"
    * @param declared declared column source names joined by NUL ("" for none)
    */
   public ExportItemRow(String keys, String declared) {
-    String[] parts = keys.split("\0", -1);
-    if (parts.length % 2 != 0 || parts.length == 0) {
-      throw new IllegalArgumentException("keys must be name\\0type pairs, got " + keys);
-    }
-    keyNames = new String[parts.length / 2];
-    keyTypes = new char[parts.length / 2];
-    for (int i = 0; i < keyNames.length; i++) {
-      keyNames[i] = parts[2 * i];
-      keyTypes[i] = parts[2 * i + 1].charAt(0);
-    }
-    this.declared = declared.isEmpty() ? new String[0] : declared.split("\0", -1);
-    sortedKeyNames = keyNames.clone();
-    java.util.Arrays.sort(sortedKeyNames, DynamoJson.CODE_POINT_ORDER);
+    table = new TableKeys(keys, declared);
   }
 
   /** The row of one line; the caller skips lines of ASCII whitespace, as Python's parser does. */
@@ -67,50 +52,12 @@ public final class ExportItemRow implements UDF1<byte[], Row> {
     @SuppressWarnings("unchecked")
     Map<String, Object> attributes = (Map<String, Object>) item;
     DynamoJson.validateItem(attributes);
-    Object[] values = new Object[keyNames.length + 3 + declared.length];
-    for (int i = 0; i < keyNames.length; i++) {
-      values[i] = keyValue(attributes, keyNames[i], keyTypes[i]);
-    }
-    values[keyNames.length] = canonicalKey(attributes);
-    values[keyNames.length + 1] = DynamoJson.dynamoText(attributes);
-    values[keyNames.length + 2] = DynamoJson.plainJson(attributes);
-    for (int i = 0; i < declared.length; i++) {
-      values[keyNames.length + 3 + i] = DynamoJson.declaredText(attributes, declared[i]);
-    }
+    int keys = table.keyNames.length;
+    Object[] values = new Object[keys + 3 + table.declared.length];
+    table.keyValues(attributes, values);
+    values[keys] = table.canonicalKey(attributes);
+    table.itemValues(attributes, values, keys + 1);
     return RowFactory.create(values);
-  }
-
-  private static Object keyValue(Map<String, Object> item, String name, char type) {
-    Object value = item.get(name);
-    if (value == null) {
-      throw new NeedsPython("key attribute missing");
-    }
-    Map.Entry<String, Object> tagged = DynamoJson.single(value);
-    if (tagged.getKey().length() != 1 || tagged.getKey().charAt(0) != type) {
-      throw new NeedsPython("key attribute of another type");
-    }
-    String inner = (String) tagged.getValue();
-    if (type == 'N') {
-      return DynamoJson.normalizeNumber(inner);
-    }
-    return type == 'B' ? java.util.Base64.getDecoder().decode(inner) : inner;
-  }
-
-  /** ddb_json.canonical_key: the key attributes' DynamoDB JSON, names sorted, N normalized. */
-  private String canonicalKey(Map<String, Object> item) {
-    StringBuilder out = new StringBuilder(64).append('{');
-    for (int i = 0; i < sortedKeyNames.length; i++) {
-      Map.Entry<String, Object> tagged = DynamoJson.single(item.get(sortedKeyNames[i]));
-      String tag = tagged.getKey();
-      String inner = (String) tagged.getValue();
-      if (i > 0) {
-        out.append(',');
-      }
-      DynamoJson.string(out, sortedKeyNames[i]).append(":{");
-      DynamoJson.string(out, tag).append(':');
-      DynamoJson.string(out, "N".equals(tag) ? DynamoJson.normalizeNumber(inner) : inner).append('}');
-    }
-    return out.append('}').toString();
   }
 
   private static boolean blank(byte[] line) {
@@ -123,7 +70,7 @@ public final class ExportItemRow implements UDF1<byte[], Row> {
   }
 
   /** Strict UTF-8 (Python's json.loads raises on invalid bytes); a BOM or UTF-16/32 is left to Python. */
-  private static String decode(byte[] line) {
+  static String decode(byte[] line) {
     if (line.length >= 2 && (line[0] == 0 || line[1] == 0 || (line[0] & 0xff) == 0xef)) {
       throw new NeedsPython("not plain UTF-8");
     }

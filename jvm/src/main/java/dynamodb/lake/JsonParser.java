@@ -9,18 +9,43 @@ import java.util.Map;
  * A strict JSON parser for the shapes DynamoDB JSON takes: objects, arrays, strings, true and false.
  * Objects become maps, arrays lists, strings String, booleans Boolean. Numbers, null, duplicate names and
  * lone surrogates throw {@link NeedsPython}: none of them occurs in a valid item, and leaving them to Python's
- * json module keeps its exact behaviour (and error messages) for them.
+ * json module keeps its exact behaviour (and error messages) for them. {@link #parseRecord} also reads numbers
+ * (as {@link Number}, in JSON's grammar, which Python's json module reads alike) and null (as {@link #NULL}),
+ * which a delta record's own fields hold.
  */
 final class JsonParser {
+  /** JSON null, told apart from an absent name. */
+  static final Object NULL = new Object();
+
+  /** A JSON number as written: a delta record's int fields; never a valid attribute value. */
+  static final class Number {
+    final String text;
+
+    Number(String text) {
+      this.text = text;
+    }
+  }
+
   private final String text;
+  private final boolean scalars;
   private int at;
 
-  private JsonParser(String text) {
+  private JsonParser(String text, boolean scalars) {
     this.text = text;
+    this.scalars = scalars;
   }
 
   static Object parse(String text) {
-    JsonParser parser = new JsonParser(text);
+    return parse(text, false);
+  }
+
+  /** A line that may hold numbers and null (a delta record). */
+  static Object parseRecord(String text) {
+    return parse(text, true);
+  }
+
+  private static Object parse(String text, boolean scalars) {
+    JsonParser parser = new JsonParser(text, scalars);
     parser.skipSpace();
     Object value = parser.value();
     parser.skipSpace();
@@ -57,12 +82,57 @@ final class JsonParser {
         return literal("true", Boolean.TRUE);
       case 'f':
         return literal("false", Boolean.FALSE);
+      case 'n':
+        if (scalars) {
+          return literal("null", NULL);
+        }
+        throw new NeedsPython("null");
       default:
+        if (scalars && (c == '-' || (c >= '0' && c <= '9'))) {
+          return number();
+        }
         throw new NeedsPython("a number, null or invalid JSON");
     }
   }
 
-  private Object literal(String word, Boolean value) {
+  /** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? — anything else (NaN, Infinity, 01, 1.) is left to Python. */
+  private Number number() {
+    int start = at;
+    if (text.charAt(at) == '-') {
+      at++;
+    }
+    if (at < text.length() && text.charAt(at) == '0') {
+      at++;
+    } else if (digits() == 0) {
+      throw new NeedsPython("invalid number");
+    }
+    if (at < text.length() && text.charAt(at) == '.') {
+      at++;
+      if (digits() == 0) {
+        throw new NeedsPython("invalid number");
+      }
+    }
+    if (at < text.length() && (text.charAt(at) == 'e' || text.charAt(at) == 'E')) {
+      at++;
+      if (at < text.length() && (text.charAt(at) == '+' || text.charAt(at) == '-')) {
+        at++;
+      }
+      if (digits() == 0) {
+        throw new NeedsPython("invalid number");
+      }
+    }
+    return new Number(text.substring(start, at));
+  }
+
+  private int digits() {
+    int start = at;
+    while (at < text.length() && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
+      at++;
+    }
+    return at - start;
+  }
+
+  private Object literal(String word, Object value) {
     if (!text.startsWith(word, at)) {
       throw new NeedsPython("invalid JSON literal");
     }
