@@ -8,41 +8,26 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { denyInsecureTransportPolicy, firehoseTrustPolicy, glueTrustPolicy, lambdaTrustPolicy, topicPublishPolicy } from "../../infra/iam";
 import { ROLE_ACCOUNT } from "./simulate";
 
+/** A trust policy that lets one service assume the role, under `condition` where given. */
+function trustFor(service: string, condition?: Record<string, Record<string, string>>): unknown {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole"], ...(condition && { Condition: condition }) }] };
+}
+
 void describe("trust policies", () => {
-  void it("lets only Lambda assume the function role", () => {
-    assert.deepEqual(lambdaTrustPolicy(), {
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] }],
-    });
-  });
-
-  void it("lets only this account's Firehose streams assume the delivery role", () => {
-    assert.deepEqual(firehoseTrustPolicy("123456789012"), {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Service: "firehose.amazonaws.com" },
-          Action: ["sts:AssumeRole"],
-          Condition: { StringEquals: { "sts:ExternalId": "123456789012" } },
-        },
-      ],
-    });
-  });
-
-  void it("lets only Glue, acting for this account, assume a job role", () => {
-    assert.deepEqual(glueTrustPolicy("111122223333"), {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Service: "glue.amazonaws.com" },
-          Action: ["sts:AssumeRole"],
-          Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } },
-        },
-      ],
-    });
-  });
+  const cases: [string, () => unknown, unknown][] = [
+    ["lets only Lambda assume the function role", () => lambdaTrustPolicy(), trustFor("lambda.amazonaws.com")],
+    [
+      "lets only this account's Firehose streams assume the delivery role",
+      () => firehoseTrustPolicy("123456789012"),
+      trustFor("firehose.amazonaws.com", { StringEquals: { "sts:ExternalId": "123456789012" } }),
+    ],
+    [
+      "lets only Glue, acting for this account, assume a job role",
+      () => glueTrustPolicy("111122223333"),
+      trustFor("glue.amazonaws.com", { StringEquals: { "aws:SourceAccount": "111122223333" } }),
+    ],
+  ];
+  for (const [title, policy, expected] of cases) void it(title, () => assert.deepStrictEqual(policy(), expected));
 });
 
 void describe("resource policies", () => {

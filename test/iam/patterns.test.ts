@@ -1,20 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  parseCatalogName,
-  parseDeliveryStreamArn,
-  parseKeyPrefix,
-  parseKmsKeyArn,
-  parseLogGroupArn,
-  parseQueueArn,
-  parseS3Location,
-  parseScope,
-  parseTableArnPattern,
-  PolicyInputError,
-  type S3Location,
-  type Scope,
-  type TableArnPattern,
-} from "../../infra/iam";
+import { parseCatalogName, parseDeliveryStreamArn, parseKeyPrefix, parseKmsKeyArn, parseLogGroupArn, parseQueueArn, parseS3Location, parseScope, parseTableArnPattern, PolicyInputError, type S3Location, type Scope, type TableArnPattern } from "../../infra/iam";
 
 const TABLE_FORM =
   "arn:<partition>:dynamodb:<region>:<account>:table/<name> (region and account exact or *, name may use * wildcards), e.g. arn:aws:dynamodb:us-west-2:123456789012:table/prod*";

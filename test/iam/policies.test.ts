@@ -20,25 +20,14 @@ import {
   examplePolicies,
   exampleSnapshot,
 } from "../../infra/iam/examples";
+import { glueJobTail } from "./expected-statements";
 
 const A = "123456789012";
 const R = "us-west-2";
 const LAKE = "arn:aws:s3:::lake-bucket";
 const GLUE = `arn:aws:glue:${R}:${A}`;
-const GLUE_LOGS = `arn:aws:logs:${R}:${A}:log-group:/aws-glue/jobs/*`;
 
-/** The statements every Glue job role ends with. */
-const GLUE_JOB_TAIL: Statement[] = [
-  { Sid: "CreateJobLogGroups", Effect: "Allow", Action: ["logs:CreateLogGroup"], Resource: [GLUE_LOGS] },
-  { Sid: "WriteJobLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${GLUE_LOGS}:log-stream:*`] },
-  {
-    Sid: "PutJobMetrics",
-    Effect: "Allow",
-    Action: ["cloudwatch:PutMetricData"],
-    Resource: ["*"],
-    Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "DynamoDbLake"] } },
-  },
-];
+const GLUE_JOB_TAIL = glueJobTail(R, A);
 
 const kmsViaS3: Statement = {
   Sid: "UseEncryptionKeys",

@@ -5,15 +5,17 @@ import { DynamoDbLake, type DynamoDbLakeArgs } from "../../infra/dynamodb-lake";
 import { athenaReaderPolicy, firehoseDeliveryPolicy, topicPublishPolicy } from "../../infra/iam";
 import type { LakeBucketChoice } from "../../infra/lake-bucket-choice";
 import { LakeMockCloud, fakeScriptsDirectory, ordersTableKeys, useLakeMockCloud } from "./lake-mocks";
-import { ACCOUNT, REGION, assertOnlyFailure, carriesMessage, dependencyRecorder, parseJson, previewFailures, settled, streamArnOf, tableArn, valueOf } from "./pulumi-mocks";
+import { ACCOUNT, REGION, assertOnlyFailure, carriesMessage, dependencyRecorder, parseJson, previewFailures, settled, streamArnOf, streamedTable, tableArn, valueOf } from "./pulumi-mocks";
 
 const KEY = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const scriptsDirectory = fakeScriptsDirectory();
 
-function addTables(cloud: LakeMockCloud): void {
+/** The lake's cloud with the orders and customers tables and the bucket my-lake. */
+function addTables(cloud: LakeMockCloud): LakeMockCloud {
   cloud.addLakeTable("orders", ordersTableKeys());
   cloud.addLakeTable("customers", { hashKey: "id", attributes: [{ name: "id", type: "S" }], pointInTimeRecovery: false });
   cloud.buckets.add("my-lake");
+  return cloud;
 }
 
 const twoTables: DynamoDbLakeArgs = {
@@ -25,12 +27,23 @@ const twoTables: DynamoDbLakeArgs = {
   ],
 };
 
+/** The Athena reader policy of the lake `workgroup`: every table's deltas, overflow and Iceberg tables, its four catalog tables, the results prefix. */
+function expectedReaderPolicy(workgroup: string, bucket: string, database: string, tables: string[], kmsKeyArns?: string[]): unknown {
+  return athenaReaderPolicy({
+    scope: { partition: "aws", region: REGION, account: ACCOUNT },
+    workgroup,
+    lake: `s3://${bucket}/`,
+    readPrefixes: tables.flatMap((t) => [`changes/${t}/`, `overflow/${t}/`, `warehouse/${database}.db/${t}_current/`, `warehouse/${database}.db/${t}_tombstones/`]),
+    resultsPrefix: "athena-results/",
+    database,
+    catalogTables: tables.flatMap((t) => [`${t}_current`, `${t}_changes`, `${t}_live`, `${t}_tombstones`]),
+    ...(kmsKeyArns && { kmsKeyArns }),
+  });
+}
+
 void describe("DynamoDbLake (Pulumi mocks)", () => {
   let cloud: LakeMockCloud;
-  beforeEach(async () => {
-    cloud = await useLakeMockCloud();
-    addTables(cloud);
-  });
+  beforeEach(async () => { cloud = addTables(await useLakeMockCloud()); });
 
   void it("creates one bucket, one catalog, one script upload, and per table capture, snapshot, compaction, reconcile and catalog", async () => {
     const lake = new DynamoDbLake("lake", twoTables);
@@ -211,37 +224,7 @@ void describe("DynamoDbLake (Pulumi mocks)", () => {
     const reader = cloud.one("aws:iam/policy:Policy", "lake-athena-reader");
     assert.equal(await valueOf(lake.athenaReaderPolicyArn), `arn:aws:iam::${ACCOUNT}:policy/lake-athena-reader-0a1b2c3`);
     assert.deepEqual(reader.inputs.tags, { team: "data" });
-    assert.deepStrictEqual(
-      parseJson(reader.inputs.policy),
-      athenaReaderPolicy({
-        scope: { partition: "aws", region: REGION, account: ACCOUNT },
-        workgroup: "lake",
-        lake: "s3://my-lake/",
-        readPrefixes: [
-          "changes/orders/",
-          "overflow/orders/",
-          "warehouse/lake.db/orders_current/",
-          "warehouse/lake.db/orders_tombstones/",
-          "changes/customers/",
-          "overflow/customers/",
-          "warehouse/lake.db/customers_current/",
-          "warehouse/lake.db/customers_tombstones/",
-        ],
-        resultsPrefix: "athena-results/",
-        database: "lake",
-        catalogTables: [
-          "orders_current",
-          "orders_changes",
-          "orders_live",
-          "orders_tombstones",
-          "customers_current",
-          "customers_changes",
-          "customers_live",
-          "customers_tombstones",
-        ],
-        kmsKeyArns: [KEY],
-      }),
-    );
+    assert.deepStrictEqual(parseJson(reader.inputs.policy), expectedReaderPolicy("lake", "my-lake", "lake", ["orders", "customers"], [KEY]));
   });
 
   void it("gives the Athena reader policy no key statement when the lake uses SSE-S3", async () => {
@@ -250,27 +233,12 @@ void describe("DynamoDbLake (Pulumi mocks)", () => {
     const reader = cloud.one("aws:iam/policy:Policy", "dynamodb-lake-dev-athena-reader");
     assert.deepStrictEqual(
       parseJson(reader.inputs.policy),
-      athenaReaderPolicy({
-        scope: { partition: "aws", region: REGION, account: ACCOUNT },
-        workgroup: "dynamodb-lake-dev",
-        lake: "s3://dynamodb-lake-dev-bucket-0a1b2c3/",
-        readPrefixes: ["changes/orders/", "overflow/orders/", "warehouse/dynamodb_lake_dev.db/orders_current/", "warehouse/dynamodb_lake_dev.db/orders_tombstones/"],
-        resultsPrefix: "athena-results/",
-        database: "dynamodb_lake_dev",
-        catalogTables: ["orders_current", "orders_changes", "orders_live", "orders_tombstones"],
-      }),
+      expectedReaderPolicy("dynamodb-lake-dev", "dynamodb-lake-dev-bucket-0a1b2c3", "dynamodb_lake_dev", ["orders"]),
     );
   });
 
   void it("takes a table declared in the same program, given an id", async () => {
-    const table = new aws.dynamodb.Table("events", {
-      attributes: [{ name: "pk", type: "S" }],
-      hashKey: "pk",
-      billingMode: "PAY_PER_REQUEST",
-      streamEnabled: true,
-      streamViewType: "NEW_AND_OLD_IMAGES",
-      pointInTimeRecovery: { enabled: true },
-    });
+    const table = streamedTable("events", { pointInTimeRecovery: { enabled: true } });
     const lake = new DynamoDbLake("lake", { bucket: { create: {} }, scriptsDirectory, tables: [{ table, id: "events" }] });
     await settled(lake);
     assert.equal(

@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  compactArguments,
-  glueRuntimeArguments,
-  icebergSparkConf,
-  jobArgv,
-  loadSnapshotArguments,
-  maintenanceArguments,
-  reconcileArguments,
-  tableJobArguments,
-} from "../../infra/glue-job-arguments";
+import { checkReadPercent, compactArguments, glueRuntimeArguments, icebergSparkConf, jobArgv, loadSnapshotArguments, maintenanceArguments, reconcileArguments, tableJobArguments } from "../../infra/glue-job-arguments";
 import { keyAttributes } from "../../infra/source-table-checks";
 import { parseKeySchema } from "../../infra/views/table-spec";
 
@@ -199,6 +190,19 @@ void describe("the job scripts' arguments", () => {
 
   void it("jobArgv writes the map as a command line, in order", () => {
     assert.deepEqual(jobArgv({ "--a": "1", "--b": "", "--c": "x y" }), ["--a", "1", "--b", "", "--c", "x y"]);
+  });
+});
+
+void describe("checkReadPercent", () => {
+  const problem = "must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25)";
+  void it("accepts a share above 0 up to the whole read capacity and writes the number as given", () => {
+    for (const [ok, written] of [[0.01, "0.01"], [0.05, "0.05"], [1, "1"]] as const) assert.equal(checkReadPercent(ok), written);
+  });
+  void it("rejects more than the table's read capacity, nothing, negatives and NaN", () => {
+    for (const bad of [1.01, 1.5, 0, -0.25, -1, Number.NaN]) assert.throws(() => checkReadPercent(bad), { message: `readPercent ${problem}; got ${bad}` });
+  });
+  void it("names the setting it checks", () => {
+    for (const bad of [0, 1.5, -0.25, Number.NaN]) assert.throws(() => checkReadPercent(bad, "reconcile readPercent"), { message: `reconcile readPercent ${problem}; got ${bad}` });
   });
 });
 

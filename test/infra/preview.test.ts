@@ -4,15 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import { TableCapture } from "../../infra/table-capture";
-import { assertOnlyFailure, previewFailures, settled, streamArnOf, useMockCloud, valueOf } from "./pulumi-mocks";
+import { assertOnlyFailure, itRunsAsPreview, previewFailures, settled, streamArnOf, useMockCloud, valueOf } from "./pulumi-mocks";
 
 void describe("TableCapture during a preview", () => {
-  void it("runs as a preview", async () => {
-    await useMockCloud(true);
-    assert.equal(pulumi.runtime.isDryRun(), true);
-  });
+  itRunsAsPreview(useMockCloud);
 
   void it("plans a table with a NEW_AND_OLD_IMAGES stream, its stream ARN known at preview", async () => {
     const cloud = await useMockCloud(true);

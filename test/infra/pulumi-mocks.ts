@@ -3,6 +3,8 @@
  * answers the invokes the components make. Each test file runs in its own process
  * (node --test), and each test gets a fresh MockCloud through `useMockCloud`.
  */
+import assert from "node:assert/strict";
+import { it } from "node:test";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -215,6 +217,14 @@ export function useMockCloud(preview = false): Promise<MockCloud> {
   return useCloud(MockCloud, preview);
 }
 
+/** The first test of a preview suite: its cloud runs the program as `pulumi preview` (dryRun), which the suite's claims rest on. */
+export function itRunsAsPreview(use: (preview: boolean) => Promise<MockCloud>): void {
+  void it("runs as a preview", async () => {
+    await use(true);
+    assert.equal(pulumi.runtime.isDryRun(), true);
+  });
+}
+
 /**
  * The value of an output, rejecting with the error an apply threw; undefined where it is unknown (a
  * preview). Serialized the way a resource input is sent to the engine, then read back.
@@ -320,6 +330,18 @@ export function dependencyRecorder(): { transformation: pulumi.ResourceTransform
   };
   const nameOf = (r: pulumi.Resource): string => names.get(r) ?? "(a resource outside the recorded component)";
   return { transformation, dependsOn: { get: (name) => deps.get(name)?.map(nameOf) } };
+}
+
+/** A table declared in the same program, keyed by pk (S), with the stream capture needs. */
+export function streamedTable(name: string, extra: Partial<aws.dynamodb.TableArgs> = {}): aws.dynamodb.Table {
+  return new aws.dynamodb.Table(name, {
+    attributes: [{ name: "pk", type: "S" }],
+    hashKey: "pk",
+    billingMode: "PAY_PER_REQUEST",
+    streamEnabled: true,
+    streamViewType: "NEW_AND_OLD_IMAGES",
+    ...extra,
+  });
 }
 
 /** A resource whose registration waits until `open()`: proves what is ordered after it. */

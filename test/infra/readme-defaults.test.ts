@@ -7,16 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { CAPTURE_DEFAULTS } from "../../infra/capture-settings";
-import {
-  DEFAULT_BUCKETS,
-  DEFAULT_NUMBER_OF_WORKERS,
-  DEFAULT_READ_PERCENT,
-  DEFAULT_RECONCILE_READ_PERCENT,
-  DEFAULT_SNAPSHOT_MODE,
-  DEFAULT_SNAPSHOT_RETENTION_HOURS,
-  DEFAULT_TOMBSTONE_RETENTION_HOURS,
-  DEFAULT_WORKER_TYPE,
-} from "../../infra/glue-job-arguments";
+import { DEFAULT_BUCKETS, DEFAULT_NUMBER_OF_WORKERS, DEFAULT_READ_PERCENT, DEFAULT_RECONCILE_READ_PERCENT, DEFAULT_SNAPSHOT_MODE, DEFAULT_SNAPSHOT_RETENTION_HOURS, DEFAULT_TOMBSTONE_RETENTION_HOURS, DEFAULT_WORKER_TYPE } from "../../infra/glue-job-arguments";
 import { DEFAULT_COMPACTION_SCHEDULE, DEFAULT_COMPACTION_TIMEOUT_MINUTES, DEFAULT_MAINTENANCE_SCHEDULE } from "../../infra/table-compaction";
 import { DEFAULT_RECONCILE_TIMEOUT_MINUTES } from "../../infra/table-reconcile";
 import { DEFAULT_SNAPSHOT_TIMEOUT_MINUTES } from "../../infra/table-snapshot";

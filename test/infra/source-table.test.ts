@@ -11,7 +11,7 @@ import {
   type StreamFacts,
 } from "../../infra/source-table-checks";
 import { resolveSourceTable as resolveTable } from "../../infra/source-table";
-import { ACCOUNT, MockCloud, REGION, assertOnlyFailure, previewFailures, streamArnOf, tableArn, useMockCloud, valueOf } from "./pulumi-mocks";
+import { ACCOUNT, MockCloud, REGION, assertOnlyFailure, previewFailures, streamArnOf, streamedTable, tableArn, useMockCloud, valueOf } from "./pulumi-mocks";
 
 void describe("parseTableIdentifier", () => {
   const accepted: [string, ReturnType<typeof parseTableIdentifier>][] = [
@@ -168,20 +168,31 @@ void describe("resolveTable (Pulumi mocks)", () => {
     assertOnlyFailure(failures, message);
   }
 
-  void it("fails at preview for a table without a stream", async () => {
-    await assertPreviewFails(
+  const failing: [title: string, table: string, message: string][] = [
+    [
+      "fails at preview for a table without a stream",
       "plain",
       "table plain has no stream: enable streams with stream_view_type NEW_AND_OLD_IMAGES: aws dynamodb update-table --table-name plain --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES",
-    );
-  });
-
-  void it("fails for a stream of the wrong view type", async () => {
-    await assertPreviewFails(
+    ],
+    [
+      "fails for a stream of the wrong view type",
       "keys",
       "table keys streams KEYS_ONLY, but capture needs NEW_AND_OLD_IMAGES; a stream's view type cannot be changed in place, so turn the stream off and on again with the right type: " +
         "aws dynamodb update-table --table-name keys --stream-specification StreamEnabled=false, then aws dynamodb update-table --table-name keys --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES",
-    );
-  });
+    ],
+    [
+      "fails for an ARN in another region than the stack's",
+      "arn:aws:dynamodb:eu-west-1:123456789012:table/orders",
+      `table orders is in eu-west-1 but this stack deploys to ${REGION}: capture must run in the table's region; set aws:region to eu-west-1 (or pass an aws provider for eu-west-1)`,
+    ],
+    [
+      "fails for an ARN in another account than the stack's, instead of capturing a same-named table",
+      "arn:aws:dynamodb:us-west-2:210987654321:table/orders",
+      "table arn:aws:dynamodb:us-west-2:210987654321:table/orders is in account 210987654321, but this stack deploys to account 123456789012 " +
+        "(where the lookup found arn:aws:dynamodb:us-west-2:123456789012:table/orders): the pipeline must run in the table's account; deploy with credentials for account 210987654321",
+    ],
+  ];
+  for (const [title, table, message] of failing) void it(title, () => assertPreviewFails(table, message));
 
   void it("fails for a malformed ARN before any lookup", async () => {
     await assertPreviewFails(
@@ -191,29 +202,8 @@ void describe("resolveTable (Pulumi mocks)", () => {
     assert.equal(cloud.invokes.filter((i) => i.token === "aws:dynamodb/getTable:getTable").length, 0);
   });
 
-  void it("fails for an ARN in another region than the stack's", async () => {
-    await assertPreviewFails(
-      "arn:aws:dynamodb:eu-west-1:123456789012:table/orders",
-      `table orders is in eu-west-1 but this stack deploys to ${REGION}: capture must run in the table's region; set aws:region to eu-west-1 (or pass an aws provider for eu-west-1)`,
-    );
-  });
-
-  void it("fails for an ARN in another account than the stack's, instead of capturing a same-named table", async () => {
-    await assertPreviewFails(
-      "arn:aws:dynamodb:us-west-2:210987654321:table/orders",
-      "table arn:aws:dynamodb:us-west-2:210987654321:table/orders is in account 210987654321, but this stack deploys to account 123456789012 " +
-        "(where the lookup found arn:aws:dynamodb:us-west-2:123456789012:table/orders): the pipeline must run in the table's account; deploy with credentials for account 210987654321",
-    );
-  });
-
   void it("checks a table resource of the same program from its arguments", async () => {
-    const good = new aws.dynamodb.Table("good", {
-      attributes: [{ name: "pk", type: "S" }],
-      hashKey: "pk",
-      billingMode: "PAY_PER_REQUEST",
-      streamEnabled: true,
-      streamViewType: "NEW_AND_OLD_IMAGES",
-    });
+    const good = streamedTable("good");
     const t = resolveTable(good, {});
     assert.equal(await valueOf(t.streamArn), streamArnOf("good-0a1b2c3"));
     assert.equal(cloud.invokes.filter((i) => i.token === "aws:dynamodb/getTable:getTable").length, 0);

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleStreamToFirehose } from "../../functions/bundle";
 import { captureFunctionCode } from "../../infra/capture-code";
@@ -18,10 +17,12 @@ import {
   previewFailures,
   settled,
   streamArnOf,
+  streamedTable,
   tableArn,
   useMockCloud,
   valueOf,
 } from "./pulumi-mocks";
+import { type AlarmMetric, expectedAlarm } from "./expected-alarm";
 
 const KEY = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const TOPIC = "arn:aws:sns:us-west-2:123456789012:lake-alarms";
@@ -76,11 +77,13 @@ function expectedOrdersPolicies(c: string, bucket: string, kmsKeyArns?: string[]
   };
 }
 
-function freshCloud(cloud: MockCloud): void {
+/** The cloud with the tables orders (captured), no-stream and new-image (refused), and the bucket my-lake. */
+function freshCloud(cloud: MockCloud): MockCloud {
   cloud.addTable({ name: "orders", streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
   cloud.addTable({ name: "no-stream", streamEnabled: false });
   cloud.addTable({ name: "new-image", streamEnabled: true, streamViewType: "NEW_IMAGE" });
   cloud.buckets.add("my-lake");
+  return cloud;
 }
 
 void describe("TableCapture with every default", () => {
@@ -88,8 +91,7 @@ void describe("TableCapture with every default", () => {
   let capture: TableCapture;
   const n = names("orders");
   beforeEach(async () => {
-    cloud = await useMockCloud();
-    freshCloud(cloud);
+    cloud = freshCloud(await useMockCloud());
     capture = new TableCapture("orders", { table: "orders", bucket: { existingBucketName: "my-lake" } });
     await settled(capture);
   });
@@ -180,51 +182,17 @@ void describe("TableCapture with every default", () => {
   });
 
   void it("alarms on iterator age, function errors, dead letters and delivery freshness, without actions", () => {
-    const common = { comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching", alarmActions: [], okActions: [] };
-    assert.deepEqual(cloud.one(T.alarm, "orders-iterator-age").inputs, {
-      ...common,
-      alarmDescription: "Capture of orders is falling behind its stream (records expire after 24 h)",
-      namespace: "AWS/Lambda",
-      metricName: "IteratorAge",
-      dimensions: { FunctionName: n.fn },
-      statistic: "Maximum",
-      period: 60,
-      evaluationPeriods: 5,
-      threshold: 900_000,
-    });
-    assert.deepEqual(cloud.one(T.alarm, "orders-function-errors").inputs, {
-      ...common,
-      alarmDescription: "The capture function of orders failed (a crash or timeout, not a delivery retry)",
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: n.fn },
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-    });
-    assert.deepEqual(cloud.one(T.alarm, "orders-dead-letters").inputs, {
-      ...common,
-      alarmDescription: "Changes of orders could not be captured: replay them from the dead-letter queue's stream positions",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: n.queue },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-    });
-    assert.deepEqual(cloud.one(T.alarm, "orders-delivery-freshness").inputs, {
-      ...common,
-      alarmDescription: "Firehose is late writing changes of orders to S3",
-      namespace: "AWS/Firehose",
-      metricName: "DeliveryToS3.DataFreshness",
-      dimensions: { DeliveryStreamName: n.stream },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 960,
-    });
+    const lambda = (metricName: string, statistic: string): AlarmMetric => ({ namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: n.fn }, statistic });
+    const deadLetters = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: n.queue }, statistic: "Maximum" };
+    const freshness = { namespace: "AWS/Firehose", metricName: "DeliveryToS3.DataFreshness", dimensions: { DeliveryStreamName: n.stream }, statistic: "Maximum" };
+    const noActions = { alarmActions: [], okActions: [] };
+    const expected: Record<string, Record<string, unknown>> = {
+      "orders-iterator-age": expectedAlarm("Capture of orders is falling behind its stream (records expire after 24 h)", lambda("IteratorAge", "Maximum"), [60, 5, 900_000], "GreaterThanThreshold", noActions),
+      "orders-function-errors": expectedAlarm("The capture function of orders failed (a crash or timeout, not a delivery retry)", lambda("Errors", "Sum"), [300, 1, 0], "GreaterThanThreshold", noActions),
+      "orders-dead-letters": expectedAlarm("Changes of orders could not be captured: replay them from the dead-letter queue's stream positions", deadLetters, [300, 1, 0], "GreaterThanThreshold", noActions),
+      "orders-delivery-freshness": expectedAlarm("Firehose is late writing changes of orders to S3", freshness, [300, 1, 960], "GreaterThanThreshold", noActions),
+    };
+    for (const [name, inputs] of Object.entries(expected)) assert.deepEqual(cloud.one(T.alarm, name).inputs, inputs, name);
     assert.equal(cloud.ofType(T.alarm).length, 4);
   });
 
@@ -277,10 +245,7 @@ void describe("TableCapture ordering", () => {
 
 void describe("TableCapture settings", () => {
   let cloud: MockCloud;
-  beforeEach(async () => {
-    cloud = await useMockCloud();
-    freshCloud(cloud);
-  });
+  beforeEach(async () => { cloud = freshCloud(await useMockCloud()); });
 
   void it("passes every tunable through, including a 0 s buffering interval, and uses the KMS key and alarm topic", async () => {
     const capture = new TableCapture("tuned", {
@@ -371,13 +336,7 @@ void describe("TableCapture settings", () => {
   });
 
   void it("captures a table declared in the same program", async () => {
-    const table = new aws.dynamodb.Table("events", {
-      attributes: [{ name: "pk", type: "S" }],
-      hashKey: "pk",
-      billingMode: "PAY_PER_REQUEST",
-      streamEnabled: true,
-      streamViewType: "NEW_AND_OLD_IMAGES",
-    });
+    const table = streamedTable("events");
     const capture = new TableCapture("events", { table, bucket: { existingBucketName: "my-lake" } });
     await settled(capture);
     assert.equal(cloud.one(T.esm, "events-stream").inputs.eventSourceArn, streamArnOf("events-0a1b2c3"));
@@ -399,38 +358,36 @@ void describe("TableCapture preview errors", () => {
     assertOnlyFailure(failures, message);
   }
 
-  void it("fails for a table without a stream", async () => {
-    await failsWith(
-      { table: "no-stream", bucket: { existingBucketName: "my-lake" } },
+  const bucket = { existingBucketName: "my-lake" };
+  const failing: [title: string, args: ConstructorParameters<typeof TableCapture>[1], message: string][] = [
+    [
+      "fails for a table without a stream",
+      { table: "no-stream", bucket },
       "table no-stream has no stream: enable streams with stream_view_type NEW_AND_OLD_IMAGES: aws dynamodb update-table --table-name no-stream --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES",
-    );
-  });
-
-  void it("fails for a stream that is not NEW_AND_OLD_IMAGES", async () => {
-    await failsWith(
-      { table: "new-image", bucket: { existingBucketName: "my-lake" } },
+    ],
+    [
+      "fails for a stream that is not NEW_AND_OLD_IMAGES",
+      { table: "new-image", bucket },
       "table new-image streams NEW_IMAGE, but capture needs NEW_AND_OLD_IMAGES; a stream's view type cannot be changed in place, so turn the stream off and on again with the right type: " +
         "aws dynamodb update-table --table-name new-image --stream-specification StreamEnabled=false, then aws dynamodb update-table --table-name new-image --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES",
-    );
-  });
-
-  void it("fails for a malformed table ARN", async () => {
-    await failsWith(
-      { table: "arn:aws:dynamodb:us-west-2:123456789012:orders", bucket: { existingBucketName: "my-lake" } },
+    ],
+    [
+      "fails for a malformed table ARN",
+      { table: "arn:aws:dynamodb:us-west-2:123456789012:orders", bucket },
       'table ARN "arn:aws:dynamodb:us-west-2:123456789012:orders" is malformed: expected arn:<partition>:dynamodb:<region>:<12-digit account id>:table/<table name>',
-    );
-  });
-
-  void it("fails for a setting out of the service's range", async () => {
-    await failsWith(
-      { table: "orders", bucket: { existingBucketName: "my-lake" }, batchSize: 0 },
+    ],
+    [
+      "fails for a batch size out of Lambda's range",
+      { table: "orders", bucket, batchSize: 0 },
       "batchSize is 0; it must be a whole number from 1 to 10000 (Lambda's DynamoDB Streams batch size limit)",
-    );
-    await failsWith(
-      { table: "orders", bucket: { existingBucketName: "my-lake" }, bufferingIntervalSeconds: 901 },
+    ],
+    [
+      "fails for a buffering interval out of Firehose's range",
+      { table: "orders", bucket, bufferingIntervalSeconds: 901 },
       "bufferingIntervalSeconds is 901; it must be a whole number from 0 to 900 (Firehose's buffering interval range)",
-    );
-  });
+    ],
+  ];
+  for (const [title, args, message] of failing) void it(title, () => failsWith(args, message));
 
   void it("refuses both bucket choices, and neither, when constructed", () => {
     const both = { existingBucketName: "my-lake", create: {} } as unknown as LakeBucketChoice;

@@ -5,21 +5,13 @@ import { changesTableDefinition } from "../../infra/views/changes-table";
 import { liveViewGlueTable, liveViewSql } from "../../infra/views/live-view";
 import { decodePrestoView } from "../../infra/views/presto-view";
 import type { LakeTableSpec } from "../../infra/views/table-spec";
+import { ordersSpec } from "../views/orders-spec";
 import { useLakeMockCloud } from "./lake-mocks";
 import { assertOnlyFailure, previewFailures, settled, valueOf } from "./pulumi-mocks";
 
 const TABLE = "aws:glue/catalogTable:CatalogTable";
 
-const SPEC: LakeTableSpec = {
-  tableName: "Orders",
-  database: "lake_db",
-  bucket: "lake-bucket",
-  keys: [
-    { name: "pk", type: "S" },
-    { name: "sk", type: "N" },
-  ],
-  declaredColumns: { price: "decimal(38,2)" },
-};
+const SPEC = ordersSpec({ database: "lake_db", bucket: "lake-bucket", declaredColumns: { price: "decimal(38,2)" } });
 
 function catalog(name: string, spec: LakeTableSpec = SPEC, extra: { lookbackDays?: number; changesStartDate?: string } = {}): TableCatalog {
   return new TableCatalog(name, {

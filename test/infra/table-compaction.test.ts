@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { GlueScripts } from "../../infra/glue-scripts-asset";
 import { compactionJobPolicy, glueTrustPolicy, topicPublishPolicy } from "../../infra/iam";
 import { checkHours } from "../../infra/glue-job-arguments";
 import { checkSchedule, jobFailurePattern, TableCompaction, type TableCompactionArgs } from "../../infra/table-compaction";
-import { expectedGlueJob, expectedRuntimeArguments, ORDERS_TABLE_ARGUMENTS } from "./glue-job-expectations";
-import { fakeScriptsDirectory, useLakeMockCloud } from "./lake-mocks";
+import { assertGlueJob, assertTunedJob, deployedTableJob, expectedRuntimeArguments, type MakeTableJob, ORDERS_TABLE, ORDERS_TABLE_ARGUMENTS, tableJob, TUNED_JOB, TUNED_KMS_KEY } from "./glue-job-expectations";
+import { expectedAlarm } from "./expected-alarm";
+import { useLakeMockCloud } from "./lake-mocks";
 import { ACCOUNT, assertOnlyFailure, gatedResource, parseJson, previewFailures, settled, valueOf } from "./pulumi-mocks";
 
 const JOB = "aws:glue/job:Job";
@@ -20,21 +20,8 @@ const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const SCOPE = { partition: "aws", region: "us-west-2", account: ACCOUNT };
 const mockArn = (type: string, name: string): string => `arn:aws:mock:us-west-2:${ACCOUNT}:${type}/${name}-0a1b2c3`;
 
-function compaction(name: string, args: Partial<TableCompactionArgs> = {}): { component: TableCompaction; scripts: GlueScripts } {
-  const scripts = new GlueScripts(`${name}-scripts`, { bucket: "lake-bucket", scriptsDirectory: fakeScriptsDirectory() });
-  const component = new TableCompaction(name, {
-    tableName: "Orders",
-    keys: [
-      { name: "pk", type: "S" },
-      { name: "sk", type: "N" },
-    ],
-    bucket: "lake-bucket",
-    database: "lake_db",
-    scripts,
-    snapshotJobName: "orders-snapshot-job",
-    ...args,
-  });
-  return { component, scripts };
+function compaction(args: Partial<TableCompactionArgs> = {}): MakeTableJob<TableCompaction> {
+  return (name, scripts) => new TableCompaction(name, { ...ORDERS_TABLE, scripts, snapshotJobName: "orders-snapshot-job", ...args });
 }
 
 function sharedArguments(hash: string): Record<string, string> {
@@ -70,38 +57,22 @@ function expectedPolicies(extra: { kmsKeyArns?: string[] } = {}): { compaction: 
 
 const GLUE_TRUST = glueTrustPolicy(ACCOUNT);
 
+/** A Glue trigger that starts `jobName` on `schedule` from the moment it is created. */
+function expectedSchedule(kind: string, schedule: string, jobName: string): Record<string, unknown> {
+  return { type: "SCHEDULED", schedule, startOnCreation: true, enabled: true, actions: [{ jobName }], description: `dynamodb-lake ${kind} schedule` };
+}
+
 void describe("TableCompaction", () => {
   void it("runs compact.py every 15 minutes, one run at a time, starting the snapshot job when the table is missing", async () => {
-    const cloud = await useLakeMockCloud();
-    const { component, scripts } = compaction("orders");
-    await settled(component);
-    const hash = scripts.contentHash;
-
-    assert.deepEqual(
-      cloud.one(JOB, "orders-compaction-job").inputs,
-      expectedGlueJob({
-        description: "dynamodb-lake: merge new deltas of Orders into orders_current",
-        component: "orders-compaction",
-        hash,
-        script: "compact.py",
-        timeout: 60,
-        defaultArguments: {
-          ...sharedArguments(hash),
-          "--changes_uri": "s3://lake-bucket/changes/Orders/",
-          "--quarantine_uri": "s3://lake-bucket/quarantine/Orders/",
-          "--metrics": "true",
-          "--start_snapshot_job": "orders-snapshot-job",
-        },
-      }),
-    );
-    assert.deepEqual(cloud.one(TRIGGER, "orders-compaction-schedule").inputs, {
-      type: "SCHEDULED",
-      schedule: "cron(0/15 * * * ? *)",
-      startOnCreation: true,
-      enabled: true,
-      actions: [{ jobName: "orders-compaction-job-0a1b2c3" }],
-      description: "dynamodb-lake compaction schedule",
+    const { cloud, component, hash } = await deployedTableJob("orders", compaction());
+    assertGlueJob(cloud, hash, { component: "orders-compaction", script: "compact.py", timeout: 60, description: "dynamodb-lake: merge new deltas of Orders into orders_current" }, {
+      ...sharedArguments(hash),
+      "--changes_uri": "s3://lake-bucket/changes/Orders/",
+      "--quarantine_uri": "s3://lake-bucket/quarantine/Orders/",
+      "--metrics": "true",
+      "--start_snapshot_job": "orders-snapshot-job",
     });
+    assert.deepEqual(cloud.one(TRIGGER, "orders-compaction-schedule").inputs, expectedSchedule("compaction", "cron(0/15 * * * ? *)", "orders-compaction-job-0a1b2c3"));
     assert.deepEqual(parseJson(cloud.one(ROLE, "orders-compaction-role").inputs.assumeRolePolicy), GLUE_TRUST);
     assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "orders-compaction-policy").inputs.policy), expectedPolicies().compaction);
     assert.equal(cloud.one(ROLE_POLICY, "orders-compaction-policy").inputs.role, "orders-compaction-role-id");
@@ -109,38 +80,16 @@ void describe("TableCompaction", () => {
   });
 
   void it("runs maintenance.py daily with its own narrower role", async () => {
-    const cloud = await useLakeMockCloud();
-    const { component, scripts } = compaction("orders");
-    await settled(component);
-    const hash = scripts.contentHash;
-
-    assert.deepEqual(
-      cloud.one(JOB, "orders-maintenance-job").inputs,
-      expectedGlueJob({
-        description: "dynamodb-lake: expire snapshots, rewrite small files, remove orphans of orders_current",
-        component: "orders-maintenance",
-        hash,
-        script: "maintenance.py",
-        timeout: 240,
-        defaultArguments: { ...sharedArguments(hash), "--older_than_hours": "72", "--tombstone_retention_hours": "168" },
-      }),
-    );
-    assert.deepEqual(cloud.one(TRIGGER, "orders-maintenance-schedule").inputs, {
-      type: "SCHEDULED",
-      schedule: "cron(17 3 * * ? *)",
-      startOnCreation: true,
-      enabled: true,
-      actions: [{ jobName: "orders-maintenance-job-0a1b2c3" }],
-      description: "dynamodb-lake maintenance schedule",
-    });
+    const { cloud, component, hash } = await deployedTableJob("orders", compaction());
+    const description = "dynamodb-lake: expire snapshots, rewrite small files, remove orphans of orders_current";
+    assertGlueJob(cloud, hash, { component: "orders-maintenance", script: "maintenance.py", timeout: 240, description }, { ...sharedArguments(hash), "--older_than_hours": "72", "--tombstone_retention_hours": "168" });
+    assert.deepEqual(cloud.one(TRIGGER, "orders-maintenance-schedule").inputs, expectedSchedule("maintenance", "cron(17 3 * * ? *)", "orders-maintenance-job-0a1b2c3"));
     assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "orders-maintenance-policy").inputs.policy), expectedPolicies().maintenance);
     assert.equal(await valueOf(component.maintenanceJobName), "orders-maintenance-job-0a1b2c3");
   });
 
   void it("notifies a created topic, that only this rule may publish to, when any of the table's jobs fails", async () => {
-    const cloud = await useLakeMockCloud();
-    const { component } = compaction("orders");
-    await settled(component);
+    const { cloud, component } = await deployedTableJob("orders", compaction());
 
     const ruleArn = mockArn(RULE, "orders-job-failed");
     const topicArn = mockArn(TOPIC, "orders-alarms");
@@ -167,26 +116,17 @@ void describe("TableCompaction", () => {
     assert.equal(topicPolicy.arn, topicArn);
     assert.deepEqual(parseJson(topicPolicy.policy), topicPublishPolicy(topicArn, ruleArn));
 
-    assert.deepEqual(cloud.one(ALARM, "orders-job-failed-alarm").inputs, {
-      alarmDescription: "dynamodb-lake: a Glue job run of Orders failed in the last 15 minutes",
-      namespace: "AWS/Events",
-      metricName: "TriggeredRules",
-      dimensions: { RuleName: "orders-job-failed-0a1b2c3" },
-      statistic: "Sum",
-      period: 900,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-    });
+    const failedRuns = { namespace: "AWS/Events", metricName: "TriggeredRules", dimensions: { RuleName: "orders-job-failed-0a1b2c3" }, statistic: "Sum" };
+    assert.deepEqual(
+      cloud.one(ALARM, "orders-job-failed-alarm").inputs,
+      expectedAlarm("dynamodb-lake: a Glue job run of Orders failed in the last 15 minutes", failedRuns, [900, 1, 1], "GreaterThanOrEqualToThreshold"),
+    );
     assert.equal(await valueOf(component.alarmTopicArn), topicArn);
   });
 
   void it("sends to a given topic without creating or changing one", async () => {
-    const cloud = await useLakeMockCloud();
     const given = "arn:aws:sns:us-west-2:123456789012:lake-alarms";
-    const { component } = compaction("given", { alarmTopicArn: given });
-    await settled(component);
+    const { cloud, component } = await deployedTableJob("given", compaction({ alarmTopicArn: given }));
     assert.deepEqual(cloud.ofType(TOPIC), []);
     assert.deepEqual(cloud.ofType(TOPIC_POLICY), []);
     assert.equal(cloud.one(TARGET, "given-job-failed-notify").inputs.arn, given);
@@ -194,43 +134,33 @@ void describe("TableCompaction", () => {
   });
 
   void it("takes schedules, workers, timeouts, retention, declared columns, KMS keys and tags", async () => {
-    const cloud = await useLakeMockCloud();
-    const kms = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    const { component } = compaction("tuned", {
+    const { cloud } = await deployedTableJob("tuned", compaction({
+      ...TUNED_JOB,
       schedule: "cron(0/5 * * * ? *)",
-      workerType: "G.2X",
-      numberOfWorkers: 4,
-      timeoutMinutes: 30,
       maintenanceSchedule: "cron(0 1 ? * SUN *)",
       maintenanceWorkerType: "G.4X",
       maintenanceNumberOfWorkers: 8,
       maintenanceTimeoutMinutes: 480,
       snapshotRetentionHours: 24,
       tombstoneRetentionHours: 720,
-      declaredColumns: { total: "decimal(38,2)" },
-      kmsKeyArns: [kms],
-      tags: { team: "data" },
-    });
-    await settled(component);
-    const compact = cloud.one(JOB, "tuned-compaction-job").inputs as Record<string, unknown> & { defaultArguments: Record<string, string> };
+    }));
+    assertTunedJob(cloud, "tuned-compaction-job");
     const maintain = cloud.one(JOB, "tuned-maintenance-job").inputs as Record<string, unknown> & { defaultArguments: Record<string, string> };
-    assert.deepEqual([compact.workerType, compact.numberOfWorkers, compact.timeout, compact.tags], ["G.2X", 4, 30, { team: "data" }]);
-    assert.deepEqual([maintain.workerType, maintain.numberOfWorkers, maintain.timeout], ["G.4X", 8, 480]);
-    assert.equal(compact.defaultArguments["--declared_columns"], '{"total":"decimal(38,2)"}');
+    assert.deepEqual([maintain.workerType, maintain.numberOfWorkers, maintain.timeout, maintain.tags], ["G.4X", 8, 480, { team: "data" }]);
     assert.equal(maintain.defaultArguments["--declared_columns"], '{"total":"decimal(38,2)"}');
     assert.equal(maintain.defaultArguments["--older_than_hours"], "24");
     assert.equal(maintain.defaultArguments["--tombstone_retention_hours"], "720");
     assert.equal(cloud.one(TRIGGER, "tuned-compaction-schedule").inputs.schedule, "cron(0/5 * * * ? *)");
     assert.equal(cloud.one(TRIGGER, "tuned-maintenance-schedule").inputs.schedule, "cron(0 1 ? * SUN *)");
     assert.deepEqual(cloud.one(TOPIC, "tuned-alarms").inputs.tags, { team: "data" });
-    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "tuned-compaction-policy").inputs.policy), expectedPolicies({ kmsKeyArns: [kms] }).compaction);
-    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "tuned-maintenance-policy").inputs.policy), expectedPolicies({ kmsKeyArns: [kms] }).maintenance);
+    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "tuned-compaction-policy").inputs.policy), expectedPolicies({ kmsKeyArns: [TUNED_KMS_KEY] }).compaction);
+    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "tuned-maintenance-policy").inputs.policy), expectedPolicies({ kmsKeyArns: [TUNED_KMS_KEY] }).maintenance);
   });
 
   void it("creates the compaction schedule only after the capture path, so the first run finds capture live", async () => {
     const cloud = await useLakeMockCloud();
     const capture = gatedResource("capture-mapping");
-    const { component } = compaction("ordered", { captureReady: [capture.resource] });
+    const { component } = tableJob("ordered", compaction({ captureReady: [capture.resource] }));
     await valueOf(component.compactionJob.urn);
     await valueOf(component.maintenanceTrigger.urn);
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -250,7 +180,7 @@ void describe("TableCompaction", () => {
     const message =
       'schedule "rate(15 minutes)" is not a Glue schedule: write cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) in UTC, e.g. "cron(0/15 * * * ? *)"';
     const failures = await previewFailures(async () => {
-      const { component } = compaction("rated", { schedule: "rate(15 minutes)" });
+      const { component } = tableJob("rated", compaction({ schedule: "rate(15 minutes)" }));
       await valueOf(component.compactionJob.urn);
     });
     assertOnlyFailure(failures, message);
@@ -261,7 +191,7 @@ void describe("TableCompaction", () => {
     await useLakeMockCloud();
     const message = "snapshotRetentionHours must be a positive number of hours; got 0";
     const failures = await previewFailures(async () => {
-      const { component } = compaction("no-retention", { snapshotRetentionHours: 0 });
+      const { component } = tableJob("no-retention", compaction({ snapshotRetentionHours: 0 }));
       await valueOf(component.compactionJob.urn);
     });
     assertOnlyFailure(failures, message);

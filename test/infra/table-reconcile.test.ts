@@ -1,35 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { GlueScripts } from "../../infra/glue-scripts-asset";
 import { glueTrustPolicy } from "../../infra/iam";
-import { checkReadPercent } from "../../infra/glue-job-arguments";
 import { TableReconcile, type TableReconcileArgs } from "../../infra/table-reconcile";
-import { expectedGlueJob, expectedRuntimeArguments, ORDERS_TABLE_ARGUMENTS } from "./glue-job-expectations";
-import { fakeScriptsDirectory, useLakeMockCloud } from "./lake-mocks";
-import { ACCOUNT, parseJson, settled, tableArn, valueOf } from "./pulumi-mocks";
+import { glueJobTail } from "../iam/expected-statements";
+import { assertGlueJob, assertTunedJob, deployedTableJob, expectedRuntimeArguments, type MakeTableJob, ORDERS_TABLE, ORDERS_TABLE_ARGUMENTS, TUNED_JOB, TUNED_KMS_KEY } from "./glue-job-expectations";
+import { ACCOUNT, parseJson, REGION, tableArn, valueOf } from "./pulumi-mocks";
 
-const JOB = "aws:glue/job:Job";
 const TRIGGER = "aws:glue/trigger:Trigger";
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const LAKE = "arn:aws:s3:::lake-bucket";
 const GLUE = `arn:aws:glue:us-west-2:${ACCOUNT}`;
-const GLUE_LOGS = `arn:aws:logs:us-west-2:${ACCOUNT}:log-group:/aws-glue/jobs/*`;
 
-function reconcile(name: string, args: Partial<TableReconcileArgs> = {}): { component: TableReconcile; scripts: GlueScripts } {
-  const scripts = new GlueScripts(`${name}-scripts`, { bucket: "lake-bucket", scriptsDirectory: fakeScriptsDirectory() });
-  const component = new TableReconcile(name, {
-    tableName: "Orders",
-    keys: [
-      { name: "pk", type: "S" },
-      { name: "sk", type: "N" },
-    ],
-    bucket: "lake-bucket",
-    database: "lake_db",
-    scripts,
-    ...args,
-  });
-  return { component, scripts };
+function reconcile(args: Partial<TableReconcileArgs> = {}): MakeTableJob<TableReconcile> {
+  return (name, scripts) => new TableReconcile(name, { ...ORDERS_TABLE, scripts, ...args });
 }
 
 /** Written out by hand: scan Orders, read its two Iceberg tables and their catalog entries, write nothing. */
@@ -59,15 +43,7 @@ function expectedPolicy(kmsKeyArn?: string): unknown {
         Action: ["glue:GetTable"],
         Resource: [`${GLUE}:catalog`, `${GLUE}:database/lake_db`, `${GLUE}:table/lake_db/orders_current`, `${GLUE}:table/lake_db/orders_tombstones`],
       },
-      { Sid: "CreateJobLogGroups", Effect: "Allow", Action: ["logs:CreateLogGroup"], Resource: [GLUE_LOGS] },
-      { Sid: "WriteJobLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${GLUE_LOGS}:log-stream:*`] },
-      {
-        Sid: "PutJobMetrics",
-        Effect: "Allow",
-        Action: ["cloudwatch:PutMetricData"],
-        Resource: ["*"],
-        Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "DynamoDbLake"] } },
-      },
+      ...glueJobTail(REGION, ACCOUNT),
       ...(kmsKeyArn === undefined
         ? []
         : [{ Sid: "UseDecryptionKeys", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [kmsKeyArn], Condition: { StringEquals: { "kms:ViaService": ["s3.us-west-2.amazonaws.com"] } } }]),
@@ -77,22 +53,15 @@ function expectedPolicy(kmsKeyArn?: string): unknown {
 
 void describe("TableReconcile", () => {
   void it("defines reconcile.py scanning a quarter of the read capacity, on demand, with a read-only role", async () => {
-    const cloud = await useLakeMockCloud();
-    const { component, scripts } = reconcile("orders-reconcile");
-    await settled(component);
-    const hash = scripts.contentHash;
-
-    assert.deepEqual(
-      cloud.one(JOB, "orders-reconcile-job").inputs,
-      expectedGlueJob({
-        description: "dynamodb-lake: compare orders_current with a scan of Orders (on demand)",
-        component: "orders-reconcile",
-        hash,
-        script: "reconcile.py",
-        timeout: 120,
-        defaultArguments: { ...expectedRuntimeArguments(hash), ...ORDERS_TABLE_ARGUMENTS, "--scan": "true", "--read_percent": "0.25", "--table_arn": tableArn("Orders") },
-      }),
-    );
+    const { cloud, component, hash } = await deployedTableJob("orders-reconcile", reconcile());
+    const description = "dynamodb-lake: compare orders_current with a scan of Orders (on demand)";
+    assertGlueJob(cloud, hash, { component: "orders-reconcile", script: "reconcile.py", timeout: 120, description }, {
+      ...expectedRuntimeArguments(hash),
+      ...ORDERS_TABLE_ARGUMENTS,
+      "--scan": "true",
+      "--read_percent": "0.25",
+      "--table_arn": tableArn("Orders"),
+    });
     assert.deepEqual(cloud.ofType(TRIGGER), [], "no schedule: it runs when someone asks");
     assert.deepEqual(parseJson(cloud.one(ROLE, "orders-reconcile-role").inputs.assumeRolePolicy), glueTrustPolicy(ACCOUNT));
     assert.equal(cloud.one(ROLE, "orders-reconcile-role").inputs.description, "dynamodb-lake reconcile job");
@@ -102,33 +71,8 @@ void describe("TableReconcile", () => {
   });
 
   void it("takes the read share, workers, timeout, declared columns, key and tags", async () => {
-    const cloud = await useLakeMockCloud();
-    const kms = `arn:aws:kms:us-west-2:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-    const { component } = reconcile("tuned", {
-      readPercent: 0.5,
-      workerType: "G.2X",
-      numberOfWorkers: 6,
-      timeoutMinutes: 30,
-      declaredColumns: { total: "decimal(38,2)" },
-      kmsKeyArns: [kms],
-      tags: { team: "data" },
-    });
-    await settled(component);
-    const job = cloud.one(JOB, "tuned-job").inputs as Record<string, unknown> & { defaultArguments: Record<string, string> };
-    assert.deepEqual([job.workerType, job.numberOfWorkers, job.timeout, job.tags], ["G.2X", 6, 30, { team: "data" }]);
-    assert.equal(job.defaultArguments["--read_percent"], "0.5");
-    assert.equal(job.defaultArguments["--declared_columns"], '{"total":"decimal(38,2)"}');
-    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "tuned-policy").inputs.policy), expectedPolicy(kms));
-  });
-
-  void it("refuses a read share outside (0, 1], naming the fix", () => {
-    assert.equal(checkReadPercent(1), "1");
-    assert.equal(checkReadPercent(0.05), "0.05");
-    for (const readPercent of [0, 1.5, -0.25, Number.NaN]) {
-      assert.throws(
-        () => checkReadPercent(readPercent, "reconcile readPercent"),
-        { message: `reconcile readPercent must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25); got ${readPercent}` },
-      );
-    }
+    const { cloud } = await deployedTableJob("tuned", reconcile({ ...TUNED_JOB, readPercent: 0.5 }));
+    assert.equal(assertTunedJob(cloud, "tuned-job")["--read_percent"], "0.5");
+    assert.deepStrictEqual(parseJson(cloud.one(ROLE_POLICY, "tuned-policy").inputs.policy), expectedPolicy(TUNED_KMS_KEY));
   });
 });

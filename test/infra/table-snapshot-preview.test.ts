@@ -6,11 +6,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { GlueScripts } from "../../infra/glue-scripts-asset";
 import { TableSnapshot } from "../../infra/table-snapshot";
-import { fakeScriptsDirectory, useLakeMockCloud } from "./lake-mocks";
-import { assertOnlyFailure, previewFailures, settled, valueOf } from "./pulumi-mocks";
+import { tableJob } from "./glue-job-expectations";
+import { useLakeMockCloud } from "./lake-mocks";
+import { assertOnlyFailure, itRunsAsPreview, previewFailures, settled, valueOf } from "./pulumi-mocks";
 
 const PITR_OFF = (table: string): string =>
   `table ${table}: snapshot mode "export" needs point-in-time recovery (PITR), which is off. ` +
@@ -21,15 +20,11 @@ const PITR_OFF = (table: string): string =>
 const KEYS = { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] };
 
 function snapshotOf(name: string, table: aws.dynamodb.Table | string): TableSnapshot {
-  const scripts = new GlueScripts(`${name}-scripts`, { bucket: "lake-bucket", scriptsDirectory: fakeScriptsDirectory() });
-  return new TableSnapshot(name, { table, bucket: "lake-bucket", database: "lake_db", scripts });
+  return tableJob(name, (n, scripts) => new TableSnapshot(n, { table, bucket: "lake-bucket", database: "lake_db", scripts })).component;
 }
 
 void describe("TableSnapshot during a preview", () => {
-  void it("runs as a preview", async () => {
-    await useLakeMockCloud(true);
-    assert.equal(pulumi.runtime.isDryRun(), true);
-  });
+  itRunsAsPreview(useLakeMockCloud);
 
   void it("plans the job for a table with PITR on", async () => {
     const cloud = await useLakeMockCloud(true);

@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as aws from "@pulumi/aws";
-import { GlueScripts } from "../../infra/glue-scripts-asset";
 import { glueTrustPolicy, snapshotJobPolicy } from "../../infra/iam";
-import { checkReadPercent } from "../../infra/glue-job-arguments";
 import { checkSnapshotSource, TableSnapshot, type TableSnapshotArgs } from "../../infra/table-snapshot";
-import { expectedGlueJob, expectedRuntimeArguments, ORDERS_TABLE_ARGUMENTS } from "./glue-job-expectations";
-import { fakeScriptsDirectory, useLakeMockCloud, type LakeMockCloud } from "./lake-mocks";
+import { assertGlueJob, expectedRuntimeArguments, type MakeTableJob, ORDERS_TABLE_ARGUMENTS, tableJob } from "./glue-job-expectations";
+import { useLakeMockCloud } from "./lake-mocks";
 import { ACCOUNT, assertOnlyFailure, gatedResource, parseJson, previewFailures, settled, tableArn, valueOf } from "./pulumi-mocks";
 
 const JOB = "aws:glue/job:Job";
@@ -25,11 +23,8 @@ const ORDERS_KEYS = {
   ],
 };
 
-function snapshot(cloud: LakeMockCloud, name: string, args: Partial<TableSnapshotArgs> & Pick<TableSnapshotArgs, "table">): { component: TableSnapshot; scripts: GlueScripts } {
-  void cloud;
-  const scripts = new GlueScripts(`${name}-scripts`, { bucket: "lake-bucket", scriptsDirectory: fakeScriptsDirectory() });
-  const component = new TableSnapshot(name, { bucket: "lake-bucket", database: "lake_db", scripts, ...args });
-  return { component, scripts };
+function snapshot(args: Partial<TableSnapshotArgs> & Pick<TableSnapshotArgs, "table">): MakeTableJob<TableSnapshot> {
+  return (name, scripts) => new TableSnapshot(name, { bucket: "lake-bucket", database: "lake_db", scripts, ...args });
 }
 
 /** The snapshot role's policy for source table `table` in lake-bucket/lake_db. */
@@ -53,33 +48,22 @@ void describe("TableSnapshot, export mode (default)", () => {
   void it("runs load_snapshot.py on Glue 5.0, starting a PITR export into exports/<table>/, with the whole snapshot policy", async () => {
     const cloud = await useLakeMockCloud();
     cloud.addLakeTable("Orders", { ...ORDERS_KEYS, pointInTimeRecovery: true });
-    const { component, scripts } = snapshot(cloud, "orders-snapshot", { table: "Orders" });
+    const { component, hash } = tableJob("orders-snapshot", snapshot({ table: "Orders" }));
     await settled(component);
-    const hash = scripts.contentHash;
-
-    assert.deepEqual(
-      cloud.one(JOB, "orders-snapshot-job").inputs,
-      expectedGlueJob({
-        description: "dynamodb-lake: snapshot of Orders into orders_current (export mode)",
-        component: "orders-snapshot",
-        hash,
-        script: "load_snapshot.py",
-        timeout: 2880,
-        defaultArguments: {
-          ...expectedRuntimeArguments(hash),
-          "--extra-jars": `s3://lake-bucket/_assets/glue/${hash}/dynamodb-lake-udf.jar`,
-          ...ORDERS_TABLE_ARGUMENTS,
-          "--buckets": "16",
-          "--mode": "export",
-          "--start_export": "true",
-          "--export_uri": "s3://lake-bucket/exports/Orders/",
-          "--table_arn": tableArn("Orders"),
-          "--export_bucket": "lake-bucket",
-          "--export_prefix": "exports/Orders/",
-          "--repair": "false",
-        },
-      }),
-    );
+    const description = "dynamodb-lake: snapshot of Orders into orders_current (export mode)";
+    assertGlueJob(cloud, hash, { component: "orders-snapshot", script: "load_snapshot.py", timeout: 2880, description }, {
+      ...expectedRuntimeArguments(hash),
+      "--extra-jars": `s3://lake-bucket/_assets/glue/${hash}/dynamodb-lake-udf.jar`,
+      ...ORDERS_TABLE_ARGUMENTS,
+      "--buckets": "16",
+      "--mode": "export",
+      "--start_export": "true",
+      "--export_uri": "s3://lake-bucket/exports/Orders/",
+      "--table_arn": tableArn("Orders"),
+      "--export_bucket": "lake-bucket",
+      "--export_prefix": "exports/Orders/",
+      "--repair": "false",
+    });
 
     assert.deepEqual(parseJson(cloud.one(ROLE, "orders-snapshot-role").inputs.assumeRolePolicy), GLUE_TRUST);
     const policy = cloud.one(ROLE_POLICY, "orders-snapshot-policy").inputs;
@@ -99,7 +83,7 @@ void describe("TableSnapshot, export mode (default)", () => {
     const cloud = await useLakeMockCloud();
     cloud.addLakeTable("Orders", { ...ORDERS_KEYS, pointInTimeRecovery: true });
     const kms = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    const { component } = snapshot(cloud, "tuned", {
+    const { component } = tableJob("tuned", snapshot({
       table: tableArn("Orders"),
       workerType: "G.2X",
       numberOfWorkers: 10,
@@ -109,7 +93,7 @@ void describe("TableSnapshot, export mode (default)", () => {
       keyColumnTypes: { sk: "decimal(38,6)" },
       kmsKeyArns: [kms],
       tags: { team: "data" },
-    });
+    }));
     await settled(component);
     const job = cloud.one(JOB, "tuned-job").inputs as Record<string, unknown> & { defaultArguments: Record<string, string> };
     assert.equal(job.workerType, "G.2X");
@@ -131,7 +115,7 @@ void describe("TableSnapshot, export mode (default)", () => {
     const cloud = await useLakeMockCloud();
     cloud.addLakeTable("Orders", { ...ORDERS_KEYS, pointInTimeRecovery: true });
     const capture = gatedResource("capture-mapping");
-    const { component } = snapshot(cloud, "ordered", { table: "Orders", captureReady: [capture.resource] });
+    const { component } = tableJob("ordered", snapshot({ table: "Orders", captureReady: [capture.resource] }));
     await valueOf(component.role.urn);
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(cloud.ofType(JOB), [], "the job waits for the capture path");
@@ -151,7 +135,7 @@ void describe("TableSnapshot, export mode (default)", () => {
     const cloud = await useLakeMockCloud();
     cloud.addLakeTable("NoPitr", { ...ORDERS_KEYS, pointInTimeRecovery: false });
     const failures = await previewFailures(async () => {
-      const { component } = snapshot(cloud, "no-pitr", { table: "NoPitr" });
+      const { component } = tableJob("no-pitr", snapshot({ table: "NoPitr" }));
       await assert.rejects(valueOf(component.tableName), { message: PITR_OFF("NoPitr") });
     });
     assertOnlyFailure(failures, PITR_OFF("NoPitr"));
@@ -169,8 +153,8 @@ void describe("TableSnapshot, export mode (default)", () => {
         pointInTimeRecovery: { enabled: false },
       });
       const unset = new aws.dynamodb.Table("pitr-unset", { name: "PitrUnset", hashKey: "pk", attributes: [{ name: "pk", type: "S" }] });
-      const a = snapshot(cloud, "stack-off", { table: off }).component;
-      const b = snapshot(cloud, "stack-unset", { table: unset }).component;
+      const a = tableJob("stack-off", snapshot({ table: off })).component;
+      const b = tableJob("stack-unset", snapshot({ table: unset })).component;
       await assert.rejects(valueOf(a.tableName), { message: PITR_OFF("PitrOff") });
       await assert.rejects(valueOf(b.tableName), { message: PITR_OFF("PitrUnset") });
     });
@@ -186,7 +170,7 @@ void describe("TableSnapshot, export mode (default)", () => {
       attributes: [{ name: "id", type: "B" }],
       pointInTimeRecovery: { enabled: true },
     });
-    const { component } = snapshot(cloud, "events-snapshot", { table });
+    const { component } = tableJob("events-snapshot", snapshot({ table }));
     await settled(component);
     const args = (cloud.one(JOB, "events-snapshot-job").inputs as { defaultArguments: Record<string, string> }).defaultArguments;
     assert.equal(args["--key_schema"], "id:B");
@@ -199,7 +183,7 @@ void describe("TableSnapshot, glue mode", () => {
   void it("scans with a read-capacity share, needs no PITR, and gets the scan policy", async () => {
     const cloud = await useLakeMockCloud();
     const table = new aws.dynamodb.Table("plain", { name: "Plain", hashKey: "pk", attributes: [{ name: "pk", type: "S" }] });
-    const { component } = snapshot(cloud, "plain-snapshot", { table, mode: "glue", readPercent: 0.5 });
+    const { component } = tableJob("plain-snapshot", snapshot({ table, mode: "glue", readPercent: 0.5 }));
     await settled(component);
     const job = cloud.one(JOB, "plain-snapshot-job").inputs as { description: string; defaultArguments: Record<string, string> };
     assert.equal(job.description, "dynamodb-lake: snapshot of Plain into plain_current (glue mode)");
@@ -214,7 +198,7 @@ void describe("TableSnapshot, glue mode", () => {
   void it("uses a quarter of the read capacity by default", async () => {
     const cloud = await useLakeMockCloud();
     cloud.addLakeTable("Scanned", { hashKey: "pk", attributes: [{ name: "pk", type: "N" }], pointInTimeRecovery: false });
-    const { component } = snapshot(cloud, "scanned", { table: "Scanned", mode: "glue" });
+    const { component } = tableJob("scanned", snapshot({ table: "Scanned", mode: "glue" }));
     await settled(component);
     const args = (cloud.one(JOB, "scanned-job").inputs as { defaultArguments: Record<string, string> }).defaultArguments;
     assert.equal(args["--read_percent"], "0.25");
@@ -226,7 +210,7 @@ void describe("TableSnapshot, glue mode", () => {
     cloud.addLakeTable("Greedy", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }], pointInTimeRecovery: false });
     const message = "readPercent must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25); got 1.5";
     const failures = await previewFailures(async () => {
-      const { component } = snapshot(cloud, "greedy", { table: "Greedy", mode: "glue", readPercent: 1.5 });
+      const { component } = tableJob("greedy", snapshot({ table: "Greedy", mode: "glue", readPercent: 1.5 }));
       await valueOf(component.role.urn);
     });
     assertOnlyFailure(failures, message);
@@ -240,7 +224,7 @@ void describe("TableSnapshot, bad configuration", () => {
     cloud.addLakeTable("Clash", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }], pointInTimeRecovery: true });
     const message = 'declared column "_seq" maps to column _seq, already used by a bookkeeping column; declare another attribute or drop it';
     const failures = await previewFailures(async () => {
-      const { component } = snapshot(cloud, "clash", { table: "Clash", declaredColumns: { _seq: "string" } });
+      const { component } = tableJob("clash", snapshot({ table: "Clash", declaredColumns: { _seq: "string" } }));
       await valueOf(component.role.urn);
     });
     assertOnlyFailure(failures, message);
@@ -251,7 +235,7 @@ void describe("TableSnapshot, bad configuration", () => {
     cloud.addLakeTable("Typed", { ...ORDERS_KEYS, pointInTimeRecovery: true });
     const message = 'table Typed: keyColumnTypes names "gsi", which is not a key attribute (pk, sk)';
     const failures = await previewFailures(async () => {
-      const { component } = snapshot(cloud, "typed", { table: "Typed", keyColumnTypes: { gsi: "string" } });
+      const { component } = tableJob("typed", snapshot({ table: "Typed", keyColumnTypes: { gsi: "string" } }));
       await assert.rejects(valueOf(component.keys), { message });
     });
     assertOnlyFailure(failures, message);
@@ -267,17 +251,5 @@ void describe("checkSnapshotSource", () => {
   void it("rejects export mode without PITR, and unknown modes", () => {
     assert.throws(() => checkSnapshotSource("t1", "export", false), /^Error: table t1: snapshot mode "export" needs point-in-time recovery/);
     assert.throws(() => checkSnapshotSource("t1", "scan" as never, true), { message: 'table t1: snapshot mode must be "export" or "glue", got "scan"' });
-  });
-});
-
-void describe("checkReadPercent", () => {
-  void it("accepts a share above 0 up to the whole read capacity and writes the number as given", () => {
-    assert.equal(checkReadPercent(0.01), "0.01");
-    assert.equal(checkReadPercent(1), "1");
-  });
-  void it("rejects more than the table's read capacity, nothing, and NaN", () => {
-    for (const bad of [1.01, 1.5, 0, -1, Number.NaN]) {
-      assert.throws(() => checkReadPercent(bad), { message: `readPercent must be above 0 and at most 1 (a share of the table's read capacity, e.g. 0.25); got ${bad}` });
-    }
   });
 });

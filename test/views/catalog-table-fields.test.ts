@@ -2,15 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { catalogTableFields } from "../../infra/views/catalog-table-fields";
 import { changesTableDefinition, changesTableInput } from "../../infra/views/changes-table";
-import type { LakeTableSpec } from "../../infra/views/table-spec";
+import { ordersSpec } from "./orders-spec";
 
-const spec: LakeTableSpec = {
-  tableName: "Orders",
-  database: "lake",
-  bucket: "my-lake",
-  keys: [{ name: "pk", type: "S" }],
-  declaredColumns: {},
-};
+const spec = ordersSpec({ keys: [{ name: "pk", type: "S" }] });
 
 void describe("catalogTableFields", () => {
   void test("carries every field of the changes table's TableInput to the CatalogTable arguments", () => {

@@ -2,32 +2,21 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { liveViewColumns, liveViewGlueTable, liveViewSql } from "../../infra/views/live-view";
 import { decodePrestoView, encodePrestoView } from "../../infra/views/presto-view";
-import type { LakeTableSpec } from "../../infra/views/table-spec";
+import { ordersSpec } from "./orders-spec";
 
-const spec: LakeTableSpec = {
-  tableName: "Orders",
-  database: "lake",
-  bucket: "my-lake",
-  keys: [
-    { name: "pk", type: "S" },
-    { name: "sk", type: "N" },
-  ],
-  declaredColumns: { price: "decimal(38,2)", Status: "string", qty: "bigint" },
-};
+const spec = ordersSpec({ declaredColumns: { price: "decimal(38,2)", Status: "string", qty: "bigint" } });
 
+/** A column the catalog declares `hiveType` and Trino reads as `trinoType` (the same spelling unless given). */
+const column = (name: string, hiveType: string, trinoType = hiveType) => ({ name, hiveType, trinoType });
+const text = (name: string) => column(name, "string", "varchar");
+
+// Keys, the current table's columns, the declared columns, where each row came from.
+// prettier-ignore
 const COLUMNS = [
-  { name: "pk", hiveType: "string", trinoType: "varchar" },
-  { name: "sk", hiveType: "decimal(38,0)", trinoType: "decimal(38,0)" },
-  { name: "_key", hiveType: "string", trinoType: "varchar" },
-  { name: "item", hiveType: "string", trinoType: "varchar" },
-  { name: "item_json", hiveType: "string", trinoType: "varchar" },
-  { name: "price", hiveType: "decimal(38,2)", trinoType: "decimal(38,2)" },
-  { name: "status", hiveType: "string", trinoType: "varchar" },
-  { name: "qty", hiveType: "bigint", trinoType: "bigint" },
-  { name: "_seq", hiveType: "string", trinoType: "varchar" },
-  { name: "_ts", hiveType: "timestamp", trinoType: "timestamp(3)" },
-  { name: "_source", hiveType: "string", trinoType: "varchar" },
-  { name: "_overflow", hiveType: "string", trinoType: "varchar" },
+  text("pk"), column("sk", "decimal(38,0)"),
+  text("_key"), text("item"), text("item_json"),
+  column("price", "decimal(38,2)"), text("status"), column("qty", "bigint"),
+  text("_seq"), column("_ts", "timestamp", "timestamp(3)"), text("_source"), text("_overflow"),
 ];
 
 void describe("liveViewGlueTable", () => {

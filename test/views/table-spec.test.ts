@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { type KeyAttribute, type LakeTableSpec, formatKeySchema, parseKeySchema, resolveSpec } from "../../infra/views/table-spec";
+import { ordersSpec } from "./orders-spec";
 
 void describe("parseKeySchema / formatKeySchema", () => {
   const valid: [string, KeyAttribute[], string][] = [
@@ -56,16 +57,14 @@ void describe("parseKeySchema / formatKeySchema", () => {
 });
 
 void describe("resolveSpec", () => {
-  const spec: LakeTableSpec = {
+  const spec = ordersSpec({
     tableName: "Orders-2024",
-    database: "lake",
-    bucket: "my-lake",
     keys: [
       { name: "Customer-Id", type: "S" },
       { name: "sk", type: "N", columnType: "decimal(38,6)" },
     ],
     declaredColumns: { Price: "DECIMAL(38, 2)", status: "string", qty: "integer", when: "timestamp" },
-  };
+  });
 
   void test("derives table names, column names and both spellings of every type", () => {
     assert.deepEqual(resolveSpec(spec), {
