@@ -1,4 +1,5 @@
-"""load_snapshot: the AWS export layout → exact rows of <t>_current; folders of exports; re-snapshot."""
+"""load_snapshot: the AWS export layout → exact rows of <t>_current; folders of exports; re-snapshot. On the
+Glue catalog path (GlueCatalog + S3FileIO on moto), the exports in a folder."""
 import os
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -6,9 +7,11 @@ from decimal import Decimal
 import pytest
 
 from dynamodb_lake import exports
-from factories import Lake, delta, write_deltas, write_export
+from factories import GLUE_PATH, Lake, delta, write_deltas, write_export
 from spark_assert import assertDataFrameEqual
 from test_ddb_json import EVERY_TYPE, EVERY_TYPE_JSON, N38
+
+spark, warehouse = GLUE_PATH  # this module runs on GlueCatalog + S3FileIO (moto)
 
 DECLARED = '{"n38":"decimal(38,0)","t":"boolean","s":"string","price":"decimal(38,2)"}'
 EXPORT_TIME = "2026-11-20T10:00:00.000Z"

@@ -1,5 +1,6 @@
 """maintenance: compacts files and deletes, expires snapshots but keeps the ledger, removes orphans,
-prunes tombstones past retention, deletes unreferenced ledger objects; the table's items never change."""
+prunes tombstones past retention, deletes unreferenced ledger objects; the table's items never change. On the
+Glue catalog path (GlueCatalog + S3FileIO on moto), except orphan removal."""
 import os
 import time
 
@@ -8,7 +9,9 @@ import pytest
 import maintenance
 from dynamodb_lake import args as job_args
 from dynamodb_lake import tables
-from factories import Lake, SimulatedKill, delta, key, kill_at, write_deltas, write_export
+from factories import GLUE_PATH, Lake, SimulatedKill, delta, key, kill_at, write_deltas, write_export
+
+spark, warehouse = GLUE_PATH  # this module runs on GlueCatalog + S3FileIO (moto)
 
 
 def test_maintenance_keeps_items_and_bookkeeping(spark, warehouse, database, tmp_path):
@@ -28,10 +31,6 @@ def test_maintenance_keeps_items_and_bookkeeping(spark, warehouse, database, tmp
         os.utime(ledger_dir / name, (time.time() - 48 * 3600,) * 2)
     in_flight = ledger_dir / "9999999999999-running.json"  # a compaction that has not committed yet
     in_flight.write_text("{}")
-    orphan = os.path.join(warehouse, database, "orders_current", "data", "orphan.parquet")
-    open(orphan, "wb").close()
-    two_days_ago = time.time() - 48 * 3600
-    os.utime(orphan, (two_days_ago, two_days_ago))  # orphans need 24 h at least, whatever --older_than_hours says
     snapshots_before = spark.sql(f"SELECT count(*) FROM {lake.current}.snapshots").first()[0]
     ledger_before = tables.ledger_pointer(spark, lake.current)
     deletes_before = int(tables.snapshot_summary(spark, lake.current, ledger_before.current_snapshot)["total-position-deletes"])
@@ -47,7 +46,7 @@ def test_maintenance_keeps_items_and_bookkeeping(spark, warehouse, database, tmp
     assert result["tombstones_pruned"] == 2 and [(r["_key"], r["_seq"]) for r in tombstones] == [("{}", "0" * 40)]
     # Only the newest ledger is needed: the killed run's and the first run's objects go; a fresh one stays.
     assert result["ledgers_deleted"] == 2 and len(os.listdir(ledger_dir)) == 2 and in_flight.exists()
-    assert result[lake.current]["orphans_removed"] == 1 and not os.path.exists(orphan)
+    assert result[lake.current]["orphans_removed"] == 0  # nothing on moto S3 is a day old
     assert result[lake.current]["rewritten_data_files"] > 0
     kept = spark.sql(f"SELECT summary['dynamodb-lake.ledger'] AS l FROM {lake.current}.snapshots").collect()
     assert [r.l for r in kept if r.l] == [ledger_before.ledger]  # older ones expired, the ledger's kept
@@ -58,3 +57,21 @@ def test_maintenance_keeps_items_and_bookkeeping(spark, warehouse, database, tmp
     assert lake.compact(spark)["files"] == 0  # the ledger survived: nothing is applied twice
     write_deltas(os.path.join(lake.changes, "3.gz"), [delta(30, "REMOVE", "k5")])
     assert lake.compact(spark)["deleted"] == 1 and key("k5") not in lake.items(spark)
+
+
+# On the folder catalog: orphans must be 24 h old, and objects on (moto) S3 cannot be backdated.
+def test_maintenance_removes_orphan_files_a_day_old(local_spark, local_warehouse, database, tmp_path):
+    lake = Lake(str(tmp_path), database, local_warehouse)
+    write_export(str(tmp_path / "exports"), "base", [{"pk": {"S": f"k{i}"}} for i in range(3)])
+    lake.load(local_spark, str(tmp_path / "exports"))
+    items = lake.items(local_spark)
+    data = os.path.join(local_warehouse, database, "orders_current", "data")
+    orphan, fresh = os.path.join(data, "orphan.parquet"), os.path.join(data, "fresh.parquet")
+    for path in (orphan, fresh):
+        open(path, "wb").close()
+    two_days_ago = time.time() - 48 * 3600
+    os.utime(orphan, (two_days_ago, two_days_ago))  # orphans need 24 h at least, whatever --older_than_hours says
+    args = job_args.parse([*lake.common(), "--older_than_hours", "0"], maintenance.SPECIFIC, "")
+    result = maintenance.run(local_spark, args, say=lambda _l: None)
+    assert result[lake.current]["orphans_removed"] == 1 and not os.path.exists(orphan) and os.path.exists(fresh)
+    assert lake.items(local_spark) == items

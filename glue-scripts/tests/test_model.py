@@ -3,7 +3,7 @@
 horizon T) and every merged delta not before it (ts_ms + 1000 > T). Changes are lost before the snapshot,
 duplicated, reordered inside and across files; files land late (within --lateness_hours, merged by the next
 run; beyond it, merged by the next sweep); overflow records, TTL deletes, a re-snapshot, and a kill at
-every fail point followed by a rerun."""
+every fail point followed by a rerun. On the Glue catalog path (GlueCatalog + S3FileIO on moto)."""
 import functools
 import json
 import os
@@ -15,8 +15,10 @@ import pytest
 
 import compact
 from dynamodb_lake.transforms import ROUNDING_MS
-from factories import Lake, SimulatedKill, delta, item_text, key, kill_at, write_deltas, write_export
+from factories import GLUE_PATH, Lake, SimulatedKill, delta, item_text, key, kill_at, write_deltas, write_export
 from test_load_snapshot import EXPORT_DT, EXPORT_TIME, epoch_ms
+
+spark, warehouse = GLUE_PATH  # this module runs on GlueCatalog + S3FileIO (moto)
 
 POINTS = ["after_ledger", "after_tombstones", "before_commit", "after_commit"]
 HORIZON = epoch_ms(EXPORT_DT)  # T of the first export, EXPORT_TIME
