@@ -71,10 +71,11 @@ def export_lines(spark, uris: list[str]):
 
 
 def read_lines(spark, uris: list[str], damaged_fails: bool):
-    """DataFrame[file int, line binary, bytes long, damaged boolean]: Python reads every file on the executors
-    (storage.read_bytes; gzip by magic bytes) and splits its non-blank lines (records.lines_of): a row per line
-    tagged with the file's index in uris, then a row per file with line NULL, its size and whether its gzip
-    stream is damaged. A damaged file yields no lines; damaged_fails makes it fail the job instead."""
+    """DataFrame[file int, line binary, bytes long, damaged boolean, lines int]: Python reads every file on the
+    executors (storage.read_bytes; gzip by magic bytes) and splits its non-blank lines (records.lines_of): a row
+    per line tagged with the file's index in uris, then a row per file with line NULL, its size, whether its gzip
+    stream is damaged and how many lines it yielded. A damaged file yields no lines; damaged_fails makes it fail
+    the job instead."""
     env = storage.driver_env()
 
     def file_lines(index_uri: tuple[int, str]):
@@ -85,12 +86,12 @@ def read_lines(spark, uris: list[str], damaged_fails: bool):
         if error is not None and damaged_fails:
             raise ValueError(f"{NEEDS_PYTHON}{uri}: {error}")
         if error is None:
-            yield from ((index, line, None, None) for line in lines)
-        yield (index, None, len(data), error is not None)
+            yield from ((index, line, None, None, None) for line in lines)
+        yield (index, None, len(data), error is not None, 0 if error else len(lines))
 
     slices = max(1, min(len(uris), 4 * spark.sparkContext.defaultParallelism))
     files = spark.sparkContext.parallelize(list(enumerate(uris)), slices)
-    return spark.createDataFrame(files.flatMap(file_lines), "file int, line binary, bytes long, damaged boolean",
+    return spark.createDataFrame(files.flatMap(file_lines), "file int, line binary, bytes long, damaged boolean, lines int",
                                  verifySchema=False)
 
 
@@ -130,14 +131,15 @@ def delta_rows(spark, uris: list[str], schema: TableSchema):
     register(spark, _DELTA_FUNCTION, new_function(spark, schema, DELTA_CLASS), raw_struct(schema).fields)
     line = F.col("line")
     parsed = read_lines(spark, uris, damaged_fails=False).select(
-        "file", "bytes", "damaged", line.isNotNull().alias("is_line"),
+        "file", "bytes", "damaged", "lines", line.isNotNull().alias("is_line"),
         F.when(line.isNotNull(), F.expr(f"{_DELTA_FUNCTION}(line)")).alias("r")).cache()
-    files = parsed.groupBy("file").agg(
-        F.max("bytes").alias("bytes"), F.max("damaged").alias("damaged"), F.count("r").alias("records"),
-        F.count_if(F.col("is_line") & F.col("r").isNull()).alias("left")).collect()
-    python = sorted(f.file for f in files if f.damaged or f.left)
-    stats = [{"uri": uris[f.file], "bytes": f.bytes, "records": f.records, "error_count": 0, "errors": []}
-             for f in sorted(files, key=lambda f: f.file) if not (f.damaged or f.left)]
+    # The files' own rows and the lines the JVM left: one pass over the parse, no shuffle.
+    notes = parsed.where(~F.col("is_line") | F.col("r").isNull()).select("file", "bytes", "damaged", "lines",
+                                                                          "is_line").collect()
+    files = sorted((n for n in notes if not n.is_line), key=lambda n: n.file)
+    python = sorted({n.file for n in notes if n.is_line} | {f.file for f in files if f.damaged})
+    stats = [{"uri": uris[f.file], "bytes": f.bytes, "records": f.lines, "error_count": 0, "errors": []}
+             for f in files if f.file not in python]
     rows = parsed.where(F.col("r").isNotNull() & ~F.col("file").isin(python)).select("r.*")
     return rows, stats, [uris[i] for i in python], parsed
 
