@@ -1,6 +1,6 @@
 /**
  * Uploads the Glue job scripts, their shared Python package and the snapshot
- * job's export parser jar from the repo
+ * and compaction jobs' parser jar from the repo
  * at deploy, under a prefix named by their content hash: a changed script gets
  * a new key, so a running job never sees a half-updated set of files.
  */
@@ -15,7 +15,7 @@ import { LAKE_PREFIXES } from "./layout";
 export const REQUIRED_SCRIPTS = ["load_snapshot", "compact", "maintenance", "reconcile"] as const;
 /** The shared package, shipped as `<package>.zip` through `--extra-py-files`. */
 export const PYTHON_PACKAGE = "dynamodb_lake";
-/** The snapshot job's export parser (a Spark SQL function), built from jvm/ by scripts/setup.sh and passed with `--extra-jars`. */
+/** The export and delta parsers (Spark SQL functions), built from jvm/ by scripts/setup.sh and passed to the snapshot and compaction jobs with `--extra-jars`. */
 export const SNAPSHOT_PARSER_JAR = "dynamodb-lake-udf.jar";
 /** Where deployed scripts live, under the per-content-hash folder. */
 export const GLUE_ASSETS_PREFIX = `${LAKE_PREFIXES.assets}glue/`;
@@ -28,7 +28,7 @@ export interface GlueScriptsArgs {
    * Default: the package's own `glue-scripts/` folder.
    */
   readonly scriptsDirectory?: string;
-  /** The export parser jar. Default: the package's own `jvm/target/dynamodb-lake-udf.jar` (built by `./scripts/setup.sh`). */
+  /** The parser jar (export and delta lines). Default: the package's own `jvm/target/dynamodb-lake-udf.jar` (built by `./scripts/setup.sh`). */
   readonly snapshotParserJar?: string;
 }
 
@@ -116,7 +116,7 @@ export class GlueScripts extends pulumi.ComponentResource {
   public readonly scriptUris: Record<string, pulumi.Output<string>>;
   /** `s3://` URI of the zipped `dynamodb_lake` package, for `--extra-py-files`. */
   public readonly extraPyFilesUri: pulumi.Output<string>;
-  /** `s3://` URI of the export parser jar, for the snapshot job's `--extra-jars`. */
+  /** `s3://` URI of the parser jar, for the snapshot and compaction jobs' `--extra-jars`. */
   public readonly extraJarsUri: pulumi.Output<string>;
 
   constructor(name: string, args: GlueScriptsArgs, opts?: pulumi.ComponentResourceOptions) {

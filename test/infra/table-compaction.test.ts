@@ -67,6 +67,7 @@ void describe("TableCompaction", () => {
     const { cloud, component, hash } = await deployedTableJob("orders", compaction());
     assertGlueJob(cloud, hash, { component: "orders-compaction", script: "compact.py", timeout: 60, description: "dynamodb-lake: merge new deltas of Orders into orders_current" }, {
       ...sharedArguments(hash),
+      "--extra-jars": `s3://lake-bucket/_assets/glue/${hash}/dynamodb-lake-udf.jar`,
       "--changes_uri": "s3://lake-bucket/changes/Orders/",
       "--quarantine_uri": "s3://lake-bucket/quarantine/Orders/",
       "--metrics": "true",
