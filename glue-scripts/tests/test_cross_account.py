@@ -8,7 +8,7 @@ import load_snapshot
 import reconcile
 from dynamodb_lake import args as job_args
 from dynamodb_lake import jvm_rows, storage, tables
-from factories import Lake
+from factories import GLUE_PATH, Lake
 from moto_server import MotoServer, apply_env, client
 from test_moto_export import create_table
 
@@ -16,11 +16,14 @@ TABLE_ACCOUNT = "111111111111"
 EXPORTER = f"arn:aws:iam::{TABLE_ACCOUNT}:role/orders-exporter"
 
 
+# The production path: catalog `lake` is the deployed GlueCatalog + S3FileIO on the session's moto server,
+# the same server this module's tables and exports live on.
+spark, warehouse = GLUE_PATH
+
+
 @pytest.fixture(scope="module")
-def moto():
-    server = MotoServer()
-    yield server
-    server.stop()
+def moto(moto_server: MotoServer) -> MotoServer:
+    return moto_server
 
 
 @pytest.fixture
@@ -54,7 +57,7 @@ def test_the_export_of_a_table_in_another_account_runs_as_its_exporter_role(spar
     arn = create_table(table_account, "OrdersElsewhere")
     assert arn.split(":")[4] == TABLE_ACCOUNT
     # The job's own credentials (the lake's account) do not reach the table: only the assumed role exports it.
-    assert client(moto, "dynamodb").list_tables()["TableNames"] == []
+    assert "OrdersElsewhere" not in client(moto, "dynamodb").list_tables()["TableNames"]
 
     lake = Lake(str(tmp_path), database, warehouse, key_schema="pk:S,sk:N")
     start = [*lake_args(lake, "OrdersElsewhere"), "--start_export", "true", "--table_arn", arn, "--export_bucket", "lake-xa",
@@ -85,8 +88,10 @@ def test_half_of_the_cross_account_pair_is_refused(spark, warehouse, database, t
             load_snapshot.run(spark, job_args.parse([*start, *half], load_snapshot.SPECIFIC, ""), say=lambda _l: None)
 
 
-def test_scans_read_the_table_the_arn_names(spark, warehouse, database, tmp_path, on_moto, capsys):
+def test_scans_read_the_table_the_arn_names(spark, warehouse, database, tmp_path, on_moto, capsys, monkeypatch):
     moto = on_moto
+    # main() runs as deployed but on the test's Glue-path session (a built one would replace the shared catalog).
+    monkeypatch.setattr(reconcile, "build_session", lambda *_args: spark)
     # The ARN names another table than --table_name does: what is read proves the ARN is used.
     arn = create_table(client(moto, "dynamodb"), "OrdersByArn")
     lake = Lake(str(tmp_path), database, warehouse, key_schema="pk:S,sk:N")

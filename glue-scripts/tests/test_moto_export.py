@@ -17,7 +17,7 @@ import reconcile
 from dynamodb_lake import args as job_args
 from dynamodb_lake import scan as scan_module
 from dynamodb_lake.ddb_json import to_client
-from factories import Lake
+from factories import GLUE_PATH, Lake
 from moto_server import MotoServer, apply_env, clients
 from test_ddb_json import EVERY_TYPE, N38
 
@@ -28,11 +28,14 @@ ITEMS: list[dict[str, Any]] = [
 ]
 
 
+# The production path: catalog `lake` is the deployed GlueCatalog + S3FileIO on the session's moto server,
+# the same server this module's tables and exports live on.
+spark, warehouse = GLUE_PATH
+
+
 @pytest.fixture(scope="module")
-def moto():
-    server = MotoServer()
-    yield server
-    server.stop()
+def moto(moto_server: MotoServer) -> MotoServer:
+    return moto_server
 
 
 def create_table(dynamodb, name: str) -> str:
@@ -96,6 +99,8 @@ def test_emulator_export_loads_every_type_exactly(spark, warehouse, database, tm
 
 def test_start_export_then_scan_reconcile_against_the_emulator(spark, warehouse, database, tmp_path, moto, monkeypatch, capsys):
     apply_env(moto, monkeypatch)
+    # main() runs as deployed but on the test's Glue-path session (a built one would replace the shared catalog).
+    monkeypatch.setattr(reconcile, "build_session", lambda *_args: spark)
     dynamodb, _s3, arn = make_table(moto, "OrdersLive")
     lake = Lake(str(tmp_path), database, warehouse, key_schema="pk:S,sk:N")
     lake_args = [*lake.common()]
