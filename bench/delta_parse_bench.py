@@ -76,7 +76,7 @@ def side(name: str, directory: str, cores: int) -> dict:
     if not jvm_rows.available(spark):
         raise SystemExit(f"{jvm_rows.MISSING_JAR}")
     if name == "python":
-        jvm_rows.available = lambda spark: False
+        jvm_rows.available = lambda *_args: False
     paths = sorted(os.path.join(directory, f) for f in os.listdir(directory))
     rows, stats, _cached = compact.parse_files(spark, paths, table_schema("pk:S", "{}"))
     read = rows.agg(F.count("*").alias("rows"), F.sum(F.length("_key") + F.length("item") + F.length("item_json"))

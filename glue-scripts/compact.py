@@ -138,7 +138,7 @@ def parse_files(spark: SparkSession, uris: list[str], schema: TableSchema):
     every file whose lines it reproduces exactly (jvm_rows.delta_rows), Python the rest (and all of them without
     the jar): the same rows and stats either way, a bad file's errors from Python."""
     rows, stats, cached = None, [], []
-    if uris and jvm_rows.available(spark):
+    if uris and jvm_rows.available(spark, jvm_rows.DELTA_CLASS):
         rows, stats, uris, parsed = jvm_rows.delta_rows(spark, uris, schema)
         cached.append(parsed)
     if uris or rows is None:

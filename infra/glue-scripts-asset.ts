@@ -50,7 +50,7 @@ export function defaultSnapshotParserJar(): string {
   return candidates.find((c) => fs.existsSync(c)) ?? (candidates[0] as string);
 }
 
-/** The jar must exist at deploy: without it every snapshot would parse in Python, several times slower. */
+/** The jar must exist at deploy: without it every snapshot and compaction would parse in Python, several times slower. */
 export function checkSnapshotParserJar(jar: string): void {
   if (!fs.existsSync(jar)) {
     throw new Error(`snapshot parser jar ${jar} is missing: build it with ./scripts/setup.sh (Maven, jvm/), or set snapshotParserJar to a built ${SNAPSHOT_PARSER_JAR}`);

@@ -1,4 +1,4 @@
-"""Export lines → raw snapshot rows inside the JVM, at the speed of Spark's own readers.
+"""Export and delta lines → raw rows inside the JVM, at the speed of Spark's own readers.
 
 The jar built from jvm/ (dynamodb.lake.ExportItemRow, a Spark SQL function) turns each {"Item": …} line into
 the key columns, _key, item, item_json and the declared columns' text, character for character what
@@ -31,13 +31,14 @@ _DELTA_FUNCTION = "dynamodb_lake_delta_row"
 _GLOB = set("*?[]{}\\")
 
 
-def available(spark) -> bool:
-    """True when the jar is on the session's class path."""
+def available(spark, java_class: str = ROWS_CLASS) -> bool:
+    """True when the jar is on the session's class path and has java_class (a jar built before DeltaRow has
+    only the export parser: its compactions parse in Python)."""
     from py4j.protocol import Py4JError
 
     try:
         loader = spark._jvm.java.lang.Thread.currentThread().getContextClassLoader()
-        spark._jvm.java.lang.Class.forName(ROWS_CLASS, False, loader)
+        spark._jvm.java.lang.Class.forName(java_class, False, loader)
         return True
     except Py4JError:
         return False

@@ -52,7 +52,7 @@ def parse_delta(obj: Any) -> Delta:
     if obj.get("v") != 1:
         raise BadRecord(f"unsupported format version v={obj.get('v')!r} (expected 1)")
     op = obj.get("op")
-    if op not in _OPS:
+    if not isinstance(op, str) or op not in _OPS:
         raise BadRecord(f"op must be INSERT, MODIFY or REMOVE, got {op!r}")
     seq = check_seq(obj.get("seq"))
     ts_ms = obj.get("ts_ms")

@@ -79,7 +79,7 @@ def launched_by_glue() -> bool:
 
 def local_jars() -> str:
     """The Iceberg runtime and AWS bundle jars (Glue 5.0 ships both with --datalake-formats iceberg) and the
-    JVM export parser (jvm/; Glue gets it with --extra-jars)."""
+    JVM export and delta parsers (jvm/; Glue gets them with --extra-jars)."""
     jars = [os.environ.get(name, "") for name in ("ICEBERG_JAR", "ICEBERG_AWS_JAR", "DYNAMODB_LAKE_JAR")]
     return ",".join(j for j in jars if j)
 

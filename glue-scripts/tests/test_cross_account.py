@@ -105,7 +105,7 @@ def test_scans_read_the_table_the_arn_names(spark, warehouse, database, tmp_path
 def test_a_load_without_the_jvm_parser_says_so(spark, warehouse, database, tmp_path, monkeypatch):
     from factories import write_export
 
-    monkeypatch.setattr(jvm_rows, "available", lambda _spark: False)
+    monkeypatch.setattr(jvm_rows, "available", lambda *_args: False)
     export = write_export(str(tmp_path / "exports"), "01-no-jar", [{"pk": {"S": "a"}}, {"pk": {"S": "b"}}])
     lake = Lake(str(tmp_path), database, warehouse)
     lines: list[str] = []

@@ -175,10 +175,18 @@ def test_every_mutation_of_a_valid_line_is_reproduced_or_left_to_python(spark):
     assert outcomes["same"] > 0 and outcomes["left to python"] > 0
 
 
-@pytest.mark.parametrize("jar", [True, False])
+def test_the_jar_is_asked_for_the_class_each_parser_needs(spark):
+    """A jar built before DeltaRow existed has only the export parser: the compaction must see that and parse in
+    Python, not call a class that is not there."""
+    assert jvm_rows.available(spark) and jvm_rows.available(spark, jvm_rows.DELTA_CLASS)
+    assert not jvm_rows.available(spark, "dynamodb.lake.NoSuchParser")
+
+
+@pytest.mark.parametrize("jar", ["full", "export parser only", "none"])
 def test_the_compaction_parse_is_the_same_with_and_without_the_jar(spark, tmp_path, monkeypatch, jar):
     """Good files go to the JVM; a file with an overflow pointer, one with a malformed line and a damaged gzip
-    file go to Python, which resolves, merges the good lines and reports the errors exactly as before."""
+    file go to Python, which resolves, merges the good lines and reports the errors exactly as before. Without
+    the jar, or with one that has no DeltaRow, Python parses everything, with the same result."""
     rng = random.Random(11)
     overflow_record = random_record(rng)
     overflow_record.update(op="MODIFY", new_image=random_item(rng))
@@ -204,8 +212,11 @@ def test_the_compaction_parse_is_the_same_with_and_without_the_jar(spark, tmp_pa
     assert [(s["records"], s["error_count"]) for s in expected_stats] == [(10, 0), (6, 0), (10, 1), (5, 0), (5, 1)]
     assert [s["errors"] for s in expected_stats] == [[], [], ["line 6: op must be INSERT, MODIFY or REMOVE, got None"],
                                                      [], [f"{paths[4]}: truncated gzip stream"]]
-    if not jar:
-        monkeypatch.setattr(jvm_rows, "available", lambda _spark: False)
+    if jar == "none":
+        monkeypatch.setattr(jvm_rows, "available", lambda *_args: False)
+    elif jar == "export parser only":
+        monkeypatch.setattr(jvm_rows, "available",
+                            lambda _spark, java_class=jvm_rows.ROWS_CLASS: java_class == jvm_rows.ROWS_CLASS)
     called: list[int] = []
     real = jvm_rows.delta_rows
 
@@ -216,6 +227,6 @@ def test_the_compaction_parse_is_the_same_with_and_without_the_jar(spark, tmp_pa
     monkeypatch.setattr(jvm_rows, "delta_rows", counted)
     rows, stats, cached = compact.parse_files(spark, paths, SCHEMA)
     assert (collected(rows), sorted(stats, key=lambda s: s["uri"]), called) == (
-        sorted(expected_rows, key=repr), sorted(expected_stats, key=lambda s: s["uri"]), [1] if jar else [])
+        sorted(expected_rows, key=repr), sorted(expected_stats, key=lambda s: s["uri"]), [1] if jar == "full" else [])
     for data in cached:
         data.unpersist()

@@ -204,7 +204,7 @@ def test_a_load_through_the_jvm_equals_the_python_load(spark, warehouse, databas
     loaded = {}
     for parser in ("jvm", "python"):
         if parser == "python":
-            monkeypatch.setattr(jvm_rows, "available", lambda _spark: False)
+            monkeypatch.setattr(jvm_rows, "available", lambda *_args: False)
         lake = Lake(str(tmp_path / parser), database + parser[0], warehouse, key_schema="pk:S,sk:N",
                     declared='{"d1":"string","d2":"string"}')
         result = lake.load(spark, directory)

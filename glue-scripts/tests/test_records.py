@@ -32,6 +32,7 @@ def test_parse_delta_maps_ops_and_keeps_the_padded_seq():
     ({"seq": 5}, "left-padded"),
     ({"v": 2}, "format version"),
     ({"op": "UPSERT"}, "op must be"),
+    ({"op": ["INSERT"]}, "op must be"),  # not a string: a bad record to quarantine, not a crash
     ({"ts_ms": "x"}, "ts_ms"),
     ({"keys": None}, "keys missing"),
     ({"new_image": None}, "MODIFY without new_image"),

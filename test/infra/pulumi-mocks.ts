@@ -226,8 +226,8 @@ export function itRunsAsPreview(use: (preview: boolean) => Promise<MockCloud>): 
 }
 
 /**
- * The value of an output, rejecting with the error an apply threw; undefined where it is unknown (a
- * preview). Serialized the way a resource input is sent to the engine, then read back.
+ * The value of an output, rejecting with the error an apply threw; pulumi's unknown sentinel where it is
+ * unknown (a preview). Serialized the way a resource input is sent to the engine, then read back.
  */
 export async function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   const serialized: unknown = await pulumi.runtime.serializeProperty("valueOf", output);
